@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import {
+  createLogger, createServer, migrateToLatest, openDatabase, opsRoutes, outboxMigrations, OutboxDispatcher, ProblemSchema,
+  type AppContext, type Config, type Database, type Module,
+} from './platform/index.js';
+import { catalogModule } from './catalog/index.js';
+import { apiDocsRoutes, renderErrorPage, webModule } from './web/index.js';
+
+export interface App {
+  server: FastifyInstance;
+  ctx: AppContext;
+  modules: Module[];
+  /** Whether this start loaded the demo data (the first start on an empty database). */
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+/** The modules in the order they start; routes are registered in the same order. */
+export const createModules = (): Module[] => [webModule, catalogModule()];
+
+/**
+ * Builds the whole platform: database and migrations, demo data on an empty database,
+ * modules, and the HTTP server with every route. Listening is left to the caller.
+ */
+export async function createApp(config: Config, options: { database?: Database; seed?: boolean; modules?: Module[] } = {}): Promise<App> {
+  const log = createLogger(config.LOG_LEVEL);
+  const database = options.database ?? await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
+  const modules = options.modules ?? createModules();
+  const migrations = Object.assign({}, outboxMigrations, ...modules.map((m) => m.migrations ?? {}));
+  await migrateToLatest(database.db, migrations);
+
+  const outbox = new OutboxDispatcher(database.db, log);
+  const ctx: AppContext = { config, db: database.db, engine: database.engine, log, outbox };
+  let seeded = false;
+  if (options.seed !== false) {
+    for (const module of modules) if (module.seed && await module.seed(ctx)) seeded = true;
+  }
+  for (const module of modules) await module.start?.(ctx);
+
+  const server = await createServer(config, log, renderErrorPage);
+  server.addSchema(ProblemSchema);
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Darcha API', version: '1.0.0', description: 'State services of the Darcha platform. Errors are RFC 9457 problem details; texts come in the language of `lang` (uz, oz, kaa, ru, en).' },
+      servers: [{ url: config.publicUrl }],
+    },
+  });
+  opsRoutes(server, database.db, Object.fromEntries(modules.filter((m) => m.ready).map((m) => [m.name, m.ready!])));
+  for (const module of modules) await module.routes?.(server, ctx);
+  apiDocsRoutes(server);
+  server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  await server.ready();
+  outbox.start();
+
+  return {
+    server, ctx, modules, seeded,
+    async close() {
+      await server.close();
+      await outbox.stop();
+      for (const module of [...modules].reverse()) await module.stop?.();
+      if (!options.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import snowball from 'snowball-stemmers';
+import { fold, hasCyrillic } from './transliterate.js';
+
+const russian = snowball.newStemmer('russian');
+const english = snowball.newStemmer('english');
+
+// No Snowball stemmer exists for Uzbek or Karakalpak; these are their commonest
+// inflectional endings (plural, possessive, case), longest first. Only inflection is
+// cut, so `haydovchilik` stays a word of its own.
+const TURKIC_SUFFIXES = [
+  'larning', 'lardan', 'larini', 'larida', 'larga', 'larda', 'larni', 'lari', 'ning', 'niki', 'dagi',
+  'imiz', 'ingiz', 'lar', 'ler', 'dan', 'den', 'tan', 'ten', 'nin', 'niń', 'ni', 'ga', 'ka', 'qa', 'ge', 'ke',
+  'da', 'ta', 'de', 'te', 'si', 'im', 'ing', 'i', 'in', 'nı', 'di', 'ti', 'ın',
+].map(fold).sort((a, b) => b.length - a.length);
+
+// Endings stack (`guvohnoma-si-ni`), so two are taken off at most.
+function turkicStem(word: string, passes = 2): string {
+  for (const suffix of TURKIC_SUFFIXES) {
+    if (word.length - suffix.length >= 4 && word.endsWith(suffix)) {
+      const stem = word.slice(0, -suffix.length);
+      return passes > 1 ? turkicStem(stem, passes - 1) : stem;
+    }
+  }
+  return word;
+}
+
+const STOP = new Set(['va', 'uchun', 'bilan', 'ham', 'hamda', 'yoki', 'the', 'of', 'for', 'and', 'to', 'a', 'an', 'in', 'on', 'и', 'в', 'на', 'по', 'для', 'с', 'о', 'hám', 'ushın', 'menen'].map(fold));
+
+/**
+ * The forms a word is indexed and searched under: as written (folded to Latin) and
+ * its stems, so that `pasportlar`, `паспорта` and `passports` meet `pasport`.
+ * Returns nothing for stop words.
+ */
+export function termVariants(word: string): string[] {
+  const folded = fold(word);
+  if (folded.length === 0 || STOP.has(folded)) return [];
+  const variants = new Set([folded]);
+  if (hasCyrillic(word)) variants.add(fold(russian.stem(word.toLowerCase())));
+  else variants.add(english.stem(folded));
+  variants.add(turkicStem(folded));
+  return [...variants].filter((v) => v.length > 0);
+}

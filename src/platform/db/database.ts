@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Schema } from './schema.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+export type Db = Kysely<Schema>;
+
+export interface Database {
+  db: Db;
+  /** `pglite` for the embedded engine, `postgres` for a server. */
+  engine: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+// bigint and numeric come back as numbers from both engines (pg gives strings, PGlite
+// numbers for some): amounts are integers in tiyin, far below 2^53.
+const toNumber = (value: string) => Number(value);
+pg.types.setTypeParser(pg.types.builtins.INT8, toNumber);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, toNumber);
+// Dates without time stay as `YYYY-MM-DD` text: no time zone can shift them.
+const asText = (value: string) => value;
+pg.types.setTypeParser(pg.types.builtins.DATE, asText);
+
+/**
+ * Opens the database: PostgreSQL when a URL is given, otherwise the embedded PGlite in
+ * `dataDir` (`memory://` keeps it in memory, for tests).
+ */
+export async function openDatabase(options: { url?: string; dataDir?: string; poolSize?: number }): Promise<Database> {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    await sql`select 1`.execute(db);
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  const dataDir = options.dataDir ?? 'memory://';
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : join(dataDir, 'pglite'), {
+    parsers: { [pgliteTypes.INT8]: toNumber, [pgliteTypes.NUMERIC]: toNumber, [pgliteTypes.DATE]: asText },
+  });
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    engine: 'pglite',
+    close: async () => { await db.destroy(); await pglite.close(); },
+  };
+}

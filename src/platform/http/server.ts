@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { AppError, ValidationError } from '../errors.js';
+import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, t, type Locale } from '../i18n.js';
+import { sendProblem, toProblem, wantsProblem } from './problem.js';
+import { metricsPlugin } from './metrics.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The user's language: URL prefix, then `lang` query, cookie, Accept-Language. */
+    locale: Locale;
+  }
+  interface FastifyContextConfig {
+    /** Set false on a route that takes no cookie-authenticated form (e.g. a signed callback). */
+    csrf?: boolean;
+  }
+}
+
+/** Renders a friendly error page; the web module supplies the real one. */
+export type ErrorPageRenderer = (request: FastifyRequest, reply: FastifyReply, error: AppError) => FastifyReply | Promise<FastifyReply>;
+
+const LOCALE_PREFIX = /^\/(uz|oz|kaa|ru|en)(?:[/?]|$)/;
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function localeOf(request: FastifyRequest): Locale {
+  const prefix = LOCALE_PREFIX.exec(request.url)?.[1];
+  if (prefix) return prefix as Locale;
+  const lang = (request.query as Record<string, unknown> | undefined)?.lang;
+  if (isLocale(lang)) return lang;
+  const cookieLang = request.cookies?.lang;
+  if (isLocale(cookieLang)) return cookieLang;
+  return localeFromAcceptLanguage(request.headers['accept-language']) ?? DEFAULT_LOCALE;
+}
+
+/**
+ * The HTTP server with what every route gets: request ids in the logs, security
+ * headers, rate limits, CSRF checks on every unsafe form request, locale detection,
+ * metrics, and one error handler that answers problems on the API and pages elsewhere.
+ */
+export async function createServer(config: Config, log: Logger, renderErrorPage: ErrorPageRenderer): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: log,
+    trustProxy: config.TRUST_PROXY,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('locale', DEFAULT_LOCALE);
+  await app.register(cookie, { secret: config.cookieSecret });
+  await app.register(formbody);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    hsts: config.production ? { maxAge: 31536000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.production, signed: true },
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
+    errorResponseBuilder: (_request, context) => new AppError('rate-limited', 429, { seconds: Math.ceil(context.ttl / 1000) }),
+  });
+  await app.register(metricsPlugin);
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.locale = localeOf(request);
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('preHandler', (request, reply, done) => {
+    if (!UNSAFE.has(request.method) || request.routeOptions.config.csrf === false) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  app.setNotFoundHandler((request, reply) => handleError(new AppError('not-found', 404), request, reply));
+  app.setErrorHandler((error: FastifyError, request, reply) => handleError(error, request, reply));
+
+  function handleError(raw: unknown, request: FastifyRequest, reply: FastifyReply) {
+    const error = toAppError(raw, request.locale);
+    if (error.status >= 500) request.log.error({ err: raw }, 'request failed');
+    if (error.status === 429 && error.params.seconds) reply.header('retry-after', String(error.params.seconds));
+    if (wantsProblem(request)) return sendProblem(reply, toProblem(error, request.locale, request.url.split('?')[0] ?? '/'));
+    return renderErrorPage(request, reply.code(error.status), error);
+  }
+  return app as unknown as FastifyInstance;
+}
+
+/** Maps anything thrown to an AppError: our own, Fastify's, or an unexpected failure. */
+export function toAppError(raw: unknown, locale: Locale = DEFAULT_LOCALE): AppError {
+  if (raw instanceof AppError) return raw;
+  const error = raw as FastifyError;
+  if (error?.validation) {
+    const context = error.validationContext ?? 'request';
+    return new ValidationError(error.validation.map((v) => {
+      const missing = (v.params as { missingProperty?: string }).missingProperty;
+      return { pointer: `#/${context}${v.instancePath}${missing ? `/${missing}` : ''}`, detail: fieldMessage(locale, v.keyword, v.params) };
+    }));
+  }
+  switch (error?.code) {
+    case 'FST_CSRF_INVALID_TOKEN': case 'FST_CSRF_MISSING_SECRET': return new AppError('csrf', 403);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return new AppError('payload-too-large', 413);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return new AppError('unsupported-media-type', 415);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': case 'FST_ERR_CTP_EMPTY_JSON_BODY': case 'FST_ERR_CTP_INVALID_JSON_BODY': return new AppError('bad-request', 400);
+  }
+  if (error?.statusCode === 429) return new AppError('rate-limited', 429, { seconds: 60 });
+  if (error?.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new AppError('bad-request', error.statusCode);
+  return new AppError('internal', 500);
+}
+
+const FIELD_KEYWORDS = new Set(['required', 'type', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'enum', 'const', 'format', 'additionalProperties', 'minItems', 'maxItems']);
+
+/** Ajv's reasons, said in the user's language (`validation.<keyword>` in the catalogues). */
+export function fieldMessage(locale: Locale, keyword: string, params: Record<string, unknown> = {}): string {
+  const values = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
+  return t(locale, `validation.${FIELD_KEYWORDS.has(keyword) ? keyword : 'invalid'}`, values);
+}

@@ -1,0 +1,73 @@
+import type { ComponentChildren } from 'preact';
+import { LOCALES, LOCALE_INFO, type Locale, type Translate } from '../platform/index.js';
+import { assetUrl } from './assets.js';
+import { Breadcrumbs, SearchBox, type Crumb } from './components.js';
+
+export interface PageProps {
+  locale: Locale;
+  t: Translate;
+  title: string;
+  /** The path after the locale prefix, with its query, so the language switcher keeps the page. */
+  path: string;
+  description?: string;
+  breadcrumbs?: Crumb[];
+  /** False on the home page, which has its own large search box. */
+  headerSearch?: boolean;
+  children: ComponentChildren;
+}
+
+/** The page shell of the portal: header with language switcher, main, footer. */
+export function Layout({ locale, t, title, path, description, breadcrumbs, headerSearch = true, children }: PageProps) {
+  const home = `/${locale}/`;
+  return (
+    <html lang={LOCALE_INFO[locale].tag}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} — ${t('common.site-name')}`}</title>
+        {description && <meta name="description" content={description} />}
+        <link rel="stylesheet" href={assetUrl('style.css')} />
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
+        {LOCALES.map((l) => <link rel="alternate" hrefLang={LOCALE_INFO[l].tag} href={`/${l}${path}`} key={l} />)}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">{t('common.skip-to-content')}</a>
+        <header class="header">
+          <div class="container header__bar">
+            <a class="header__logo" href={home}><span class="header__mark" aria-hidden="true">D</span>{t('common.site-name')}</a>
+            <nav class="header__nav" aria-label={t('common.main-menu')}>
+              <a href={`/${locale}/spheres`}>{t('nav.services')}</a>
+              <a href={`/${locale}/agencies`}>{t('nav.agencies')}</a>
+              <a href={`/${locale}/signin`}>{t('nav.signin')}</a>
+            </nav>
+            <nav class="lang" aria-label={t('common.language')}>
+              <ul>
+                {LOCALES.map((l) => (
+                  <li key={l}>
+                    <a href={`/${l}${path}`} hrefLang={LOCALE_INFO[l].tag} lang={LOCALE_INFO[l].tag} aria-current={l === locale ? 'true' : undefined}>{LOCALE_INFO[l].name}</a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </div>
+          {headerSearch && <div class="container header__search"><SearchBox action={`/${locale}/search`} t={t} id="header-q" /></div>}
+        </header>
+        <main id="main" class="container main" tabIndex={-1}>
+          {breadcrumbs && <Breadcrumbs items={[{ href: home, label: t('nav.home') }, ...breadcrumbs]} t={t} />}
+          {children}
+        </main>
+        <footer class="footer">
+          <div class="container footer__grid">
+            <p>{t('footer.about')}</p>
+            <ul>
+              <li><a href={`/${locale}/spheres`}>{t('nav.services')}</a></li>
+              <li><a href={`/${locale}/agencies`}>{t('nav.agencies')}</a></li>
+              <li><a href="/api/docs">{t('footer.api')}</a></li>
+            </ul>
+            <p class="footer__small">{t('footer.licence')}</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
