@@ -30,7 +30,8 @@ export class ServiceSearch {
 
   constructor(services: Service[], spheres: Map<string, Sphere>, agencies: Map<string, Agency>) {
     this.services = new Map(services.map((s) => [s.id, s]));
-    this.boosts = new Map(services.map((s) => [s.id, 1 + Math.log10(1 + s.popularity) / 8]));
+    // Popularity lifts a result by up to ~4× between a rare service and the most used.
+    this.boosts = new Map(services.map((s) => [s.id, (1 + s.popularity) ** 0.12]));
     this.index = new MiniSearch<IndexedService>({
       fields: ['name', 'keywords', 'summary', 'agency', 'sphere'],
       tokenize,
@@ -40,7 +41,7 @@ export class ServiceSearch {
         fuzzy: (term) => fuzzy(term),
         prefix: (term) => term.length >= 3,
         combineWith: 'OR',
-        weights: { fuzzy: 0.6, prefix: 0.4 },
+        weights: { fuzzy: 0.3, prefix: 0.15 },
         boostDocument: (id) => this.boosts.get(id as string) ?? 1,
       },
     });

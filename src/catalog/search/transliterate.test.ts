@@ -10,6 +10,8 @@ test('Latin to Cyrillic follows the Uzbek alphabet rules', () => {
   assert.equal(latinToCyrillic('yer uchastkasi'), 'ер участкаси');
   assert.equal(latinToCyrillic('poeziya'), 'поэзия');
   assert.equal(latinToCyrillic('SHAHAR'), 'ШАҲАР');
+  assert.equal(latinToCyrillic('bojxona deklaratsiyasi'), 'божхона декларацияси');
+  assert.equal(latinToCyrillic('tibbiyot markazi tutsa'), 'тиббиёт маркази тутса');
 });
 
 test('Latin to Cyrillic keeps placeholders, URLs and e-mail addresses', () => {

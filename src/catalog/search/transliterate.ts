@@ -10,8 +10,9 @@ export function normaliseApostrophes(text: string): string {
   return text.replace(/([oOgG])[ʻʼ'`‘’´]/g, '$1ʻ').replace(APOSTROPHES, (m) => (m === 'ʻ' ? m : 'ʼ'));
 }
 
+// Longest first. Russian loanwords keep their ц where the Latin writes ts: -tsiya, -tsion-, tsentr.
 const LATIN_PAIRS: [string, string][] = [
-  ['oʻ', 'ў'], ['gʻ', 'ғ'], ['sh', 'ш'], ['ch', 'ч'], ['yo', 'ё'], ['yu', 'ю'], ['ya', 'я'], ['ye', 'е'],
+  ['tsiya', 'ция'], ['tsion', 'цион'], ['tsent', 'цент'], ['oʻ', 'ў'], ['gʻ', 'ғ'], ['sh', 'ш'], ['ch', 'ч'], ['yo', 'ё'], ['yu', 'ю'], ['ya', 'я'], ['ye', 'е'],
 ];
 const LATIN_SINGLE: Record<string, string> = {
   a: 'а', b: 'б', d: 'д', e: 'е', f: 'ф', g: 'г', h: 'ҳ', i: 'и', j: 'ж', k: 'к', l: 'л', m: 'м', n: 'н', o: 'о',
@@ -19,7 +20,7 @@ const LATIN_SINGLE: Record<string, string> = {
 };
 
 // Names written in Latin letters in Cyrillic text too.
-const KEEP = new Set(['OneID', 'MyID', 'ID', 'E-IMZO', 'Payme', 'Click', 'Uzum', 'Telegram', 'Darcha', 'QR', 'PDF', 'IT', 'Wi-Fi', 'GPS', 'USB', 'SWIFT', 'IBAN', 'ISO', 'UNESCO']);
+const KEEP = new Set(['OneID', 'MyID', 'ID', 'E-IMZO', 'Payme', 'Click', 'Uzum', 'Telegram', 'Darcha', 'QR', 'PDF', 'IT', 'Wi-Fi', 'GPS', 'USB', 'SWIFT', 'IBAN', 'ISO', 'UNESCO', 'API', 'OpenAPI', 'JSON', 'RFC', 'SMS', 'URL', 'HTML', 'CSV', 'E-mail', 'e-mail']);
 const KEEP_LIST = [...KEEP].sort((a, b) => b.length - a.length);
 
 function matchCase(source: string, target: string): string {

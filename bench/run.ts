@@ -1,0 +1,13 @@
+// npm run bench -- <name>: prints the figures of one capability.
+import { benchCatalog } from './catalog.js';
+import { benchStart } from './start.js';
+
+const benches: Record<string, () => Promise<unknown>> = { catalog: () => benchCatalog(), start: benchStart };
+const name = process.argv[2];
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  console.error(`Usage: npm run bench -- <${Object.keys(benches).join('|')}>`);
+  process.exit(2);
+}
+await bench();
+process.exit(0);

@@ -1,0 +1,48 @@
+// npm run bench -- start: cold start (fresh data, with seeding), warm start (same data),
+// and the server's memory after the catalog load.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { fmt, load, rssMb, startServer } from './support.js';
+
+export async function benchStart() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'darcha-bench-start-'));
+  const env: Record<string, string> = { DATA_DIR: dataDir };
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (process.env.DATABASE_URL) {
+    const name = `darcha_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+  const cold = await startServer(env);
+  await cold.stop();
+  const warm = await startServer(env);
+  const idle = rssMb(warm.process.pid!);
+  const paths = ['uz', 'ru', 'en'].flatMap((l) => [`/${l}/`, `/${l}/services/passport-travel`, `/${l}/search?q=pasport`, `/${l}/agencies`]);
+  await load('catalog pages', warm.url, [...paths, '/api/v1/search?q=pasport', '/api/v1/services?per_page=100'], { seconds: 8 });
+  const loaded = rssMb(warm.process.pid!);
+  await warm.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  await dropDatabase?.();
+
+  console.log(`\nStart benchmark (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}; time from process start to listening)\n`);
+  console.log('| what | figure |');
+  console.log('|---|---:|');
+  console.log(`| cold start (fresh data, migrations, demo data) | ${fmt(cold.readyMs / 1000, 2)} s |`);
+  console.log(`| warm start (existing data) | ${fmt(warm.readyMs / 1000, 2)} s |`);
+  console.log(`| RSS after warm start | ${fmt(idle)} MB |`);
+  console.log(`| RSS after 8 s of catalog load | ${fmt(loaded)} MB |`);
+}

@@ -1,0 +1,57 @@
+// Bench support: the platform in its own process (as `npm start` runs it), load from
+// this process with autocannon, figures printed as a table.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+export interface Server { url: string; process: ChildProcess; readyMs: number; stop(): Promise<void> }
+
+/** Starts `darcha serve` (or another script) and resolves when it prints its URL. */
+export function startServer(env: Record<string, string>, script = 'src/cli.ts', args = ['serve']): Promise<Server> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /running at (http:\/\/[^\s/]+)/.exec(output);
+      if (match) {
+        child.stdout!.off('data', onData);
+        resolve({
+          url: match[1]!.replace('localhost', '127.0.0.1'),
+          process: child,
+          readyMs: performance.now() - started,
+          stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }),
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+export interface Load { name: string; rps: number; p50: number; p99: number; errors: number }
+
+/** Drives one URL (or several in turn) for a few seconds and returns throughput and latency. */
+export async function load(name: string, url: string, paths: string[], options: { seconds?: number; connections?: number; headers?: Record<string, string> } = {}): Promise<Load> {
+  const result = await autocannon({
+    url,
+    connections: options.connections ?? 50,
+    duration: options.seconds ?? 8,
+    headers: options.headers ?? {},
+    requests: paths.map((path) => ({ method: 'GET', path })),
+  });
+  const errors = result.errors + result.non2xx + result.timeouts;
+  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
+}
+
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
