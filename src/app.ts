@@ -25,7 +25,9 @@ export const createModules = (): Module[] => [webModule, catalogModule()];
  */
 export async function createApp(config: Config, options: { database?: Database; seed?: boolean; modules?: Module[] } = {}): Promise<App> {
   const log = createLogger(config.LOG_LEVEL);
-  const database = options.database ?? await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
+  const database = options.database ?? await openDatabase({
+    url: config.DATABASE_URL, dataDir: config.dataDir, onIdleError: (error) => log.warn({ err: error }, 'idle database connection lost'),
+  });
   const modules = options.modules ?? createModules();
   const migrations = Object.assign({}, outboxMigrations, ...modules.map((m) => m.migrations ?? {}));
   await migrateToLatest(database.db, migrations);

@@ -64,12 +64,16 @@ test('hostile or malformed queries get safe results or a friendly error page', a
   const xss = await page(`/en/search?q=${encodeURIComponent('<script>alert(1)</script>')}`);
   assert.equal(xss.status, 200);
   const html = await xss.text();
-  assert.doesNotMatch(html, /<script>alert/);
-  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.ok(!html.includes('<script>alert'), 'the query is never markup');
+  assert.ok(html.includes('&lt;script>alert(1)&lt;/script>'), 'the query is shown as text');
 
-  const long = await page(`/ru/search?q=${'я'.repeat(10000)}`);
+  const long = await page(`/ru/search?q=${'a'.repeat(10000)}`);
   assert.equal(long.status, 400);
   assert.match(await long.text(), /lang="ru"/);
+  // Past Node's header limit no route is reached; the answer is still a clear problem.
+  const huge = await page(`/ru/search?q=${encodeURIComponent('я'.repeat(10000))}`);
+  assert.equal(huge.status, 431);
+  assert.equal((await huge.json()).code, 'bad-request');
 
   for (const [path, status] of [['/en/search?q=a&page=abc', 400], ['/en/search?q=pasport&page=9999', 400], ['/en/search?sphere=nope', 400],
     ['/xx/services/passport-travel', 404], ['/en/services/nope', 404], ['/en/services/%00', 404], ['/en/search?q=%00%01', 200]] as const) {

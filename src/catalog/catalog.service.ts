@@ -85,6 +85,7 @@ export function cleanQuery(raw: string | undefined): string {
 export class CatalogService {
   private current: CatalogSnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<unknown> | undefined;
   private readonly listeners: ((snapshot: CatalogSnapshot) => void)[] = [];
 
   constructor(private readonly db: Db, private readonly log: Logger) {}
@@ -115,15 +116,19 @@ export class CatalogService {
   }
 
   startPolling(ms: number): void {
-    const tick = () => this.refreshIfChanged()
-      .catch((error) => this.log.warn({ err: error }, 'catalog refresh failed'))
-      .finally(() => { if (this.timer) this.timer = setTimeout(tick, ms); });
+    const tick = () => {
+      this.polling = this.refreshIfChanged()
+        .catch((error) => this.log.warn({ err: error }, 'catalog refresh failed'))
+        .finally(() => { if (this.timer) this.timer = setTimeout(tick, ms); });
+    };
     this.timer = setTimeout(tick, ms);
   }
 
-  stop(): void {
+  /** Stops polling; resolves when a refresh under way has finished. */
+  async stop(): Promise<void> {
     const timer = this.timer;
     this.timer = undefined;
     clearTimeout(timer);
+    await this.polling;
   }
 }

@@ -40,7 +40,7 @@ export function catalogModule(): Module & { catalog?: CatalogService } {
       catalogApi(app, catalog);
       catalogPages(app, catalog);
     },
-    async stop() { catalog?.stop(); },
+    async stop() { await catalog?.stop(); },
     ready: () => catalog?.loaded ?? false,
     get catalog() { return catalog; },
   };

@@ -25,7 +25,7 @@ export function apiDocsRoutes(app: FastifyInstance): void {
                 <h2><code>{method.toUpperCase()} {path}</code></h2>
                 {op.summary && <p>{op.summary}</p>}
                 {(op.parameters ?? []).length > 0 && (
-                  <div class="table-wrap">
+                  <div class="table-wrap" tabIndex={0} role="region" aria-label={`${method.toUpperCase()} ${path}: ${t('api.parameters')}`}>
                     <table class="table">
                       <caption>{t('api.parameters')}</caption>
                       <thead><tr><th scope="col">{t('api.name')}</th><th scope="col">{t('api.in')}</th><th scope="col">{t('api.schema')}</th></tr></thead>

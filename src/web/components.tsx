@@ -30,10 +30,12 @@ export function SearchBox({ action, value = '', t, large = false, id = 'q' }: { 
   );
 }
 
-export function Card({ href, title, children, meta }: { href: string; title: string; children?: ComponentChildren; meta?: ComponentChildren }) {
+/** A linked card; `level` keeps the heading order right where the card stands. */
+export function Card({ href, title, children, meta, level = 3 }: { href: string; title: string; children?: ComponentChildren; meta?: ComponentChildren; level?: 2 | 3 }) {
+  const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <article class="card">
-      <h3 class="card__title"><a href={href}>{title}</a></h3>
+      <Heading class="card__title"><a href={href}>{title}</a></Heading>
       {children && <p class="card__text">{children}</p>}
       {meta && <div class="card__meta">{meta}</div>}
     </article>
@@ -62,7 +64,7 @@ export function SummaryList({ rows }: { rows: [string, ComponentChildren][] }) {
 
 export function Table({ caption, head, rows }: { caption: string; head: string[]; rows: ComponentChildren[][] }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table class="table">
         <caption>{caption}</caption>
         <thead><tr>{head.map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>

@@ -21,13 +21,14 @@ export function HomePage({ ctx }: { ctx: ViewContext }) {
   );
 }
 
-export function SphereGrid({ ctx }: { ctx: ViewContext }) {
+export function SphereGrid({ ctx, level = 3 }: { ctx: ViewContext; level?: 2 | 3 }) {
   const { locale, t, snap } = ctx;
+  const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <ul class="grid grid--3">
       {snap.spheres.map((s) => (
         <li key={s.id} class="card">
-          <h3 class="card__title"><a href={`/${locale}/spheres/${s.id}`}>{local(s.name, locale)}</a></h3>
+          <Heading class="card__title"><a href={`/${locale}/spheres/${s.id}`}>{local(s.name, locale)}</a></Heading>
           <p class="count">{t('common.services-count', { count: snap.countIn({ sphere: s.id }) })}</p>
         </li>
       ))}

@@ -15,10 +15,10 @@ export function termText(t: Translate, service: Service): string {
   return t(`service.term-${service.term.kind}`, { count: service.term.days });
 }
 
-export function ServiceCard({ service, ctx }: { service: Service; ctx: ViewContext }) {
+export function ServiceCard({ service, ctx, level }: { service: Service; ctx: ViewContext; level?: 2 | 3 }) {
   const { locale, t, snap } = ctx;
   return (
-    <Card href={`/${locale}/services/${service.id}`} title={local(service.name, locale)}
+    <Card href={`/${locale}/services/${service.id}`} title={local(service.name, locale)} level={level}
       meta={<>
         <Tag kind={service.type}>{t(`service.type.${service.type}`)}</Tag>
         {service.audience.map((a) => <Tag key={a}>{t(`service.audience.${a}`)}</Tag>)}
@@ -29,6 +29,6 @@ export function ServiceCard({ service, ctx }: { service: Service; ctx: ViewConte
   );
 }
 
-export function ServiceList({ services, ctx }: { services: Service[]; ctx: ViewContext }) {
-  return <ul class="results">{services.map((s) => <li key={s.id}><ServiceCard service={s} ctx={ctx} /></li>)}</ul>;
+export function ServiceList({ services, ctx, level }: { services: Service[]; ctx: ViewContext; level?: 2 | 3 }) {
+  return <ul class="results">{services.map((s) => <li key={s.id}><ServiceCard service={s} ctx={ctx} level={level} /></li>)}</ul>;
 }

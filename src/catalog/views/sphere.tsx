@@ -9,7 +9,7 @@ export function SpheresPage({ ctx }: { ctx: ViewContext }) {
   return (
     <Layout locale={locale} t={t} title={t('spheres.title')} path="/spheres" breadcrumbs={[{ label: t('spheres.title') }]}>
       <h1>{t('spheres.title')}</h1>
-      <SphereGrid ctx={ctx} />
+      <SphereGrid ctx={ctx} level={2} />
     </Layout>
   );
 }
@@ -23,7 +23,7 @@ export function SpherePage({ sphere, ctx }: { sphere: Sphere; ctx: ViewContext }
       breadcrumbs={[{ href: `/${locale}/spheres`, label: t('spheres.title') }, { label: name }]}>
       <h1>{name}</h1>
       <p class="count">{t('common.services-count', { count: services.length })}</p>
-      <ServiceList services={services} ctx={ctx} />
+      <ServiceList services={services} ctx={ctx} level={2} />
     </Layout>
   );
 }

@@ -28,9 +28,12 @@ pg.types.setTypeParser(pg.types.builtins.DATE, asText);
  * Opens the database: PostgreSQL when a URL is given, otherwise the embedded PGlite in
  * `dataDir` (`memory://` keeps it in memory, for tests).
  */
-export async function openDatabase(options: { url?: string; dataDir?: string; poolSize?: number }): Promise<Database> {
+export async function openDatabase(options: { url?: string; dataDir?: string; poolSize?: number; onIdleError?: (error: Error) => void }): Promise<Database> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server closes (restart, failover) is dropped from the pool and
+    // the next query opens a new one; without a listener it would crash the process.
+    pool.on('error', (error) => options.onIdleError?.(error));
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
     return { db, engine: 'postgres', close: () => db.destroy() };
