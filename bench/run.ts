@@ -1,4 +1,5 @@
 // npm run bench -- <name>: prints the figures of one capability.
+import { execFileSync } from 'node:child_process';
 import { benchCatalog } from './catalog.js';
 import { benchStart } from './start.js';
 
@@ -9,5 +10,6 @@ if (!bench) {
   console.error(`Usage: npm run bench -- <${Object.keys(benches).join('|')}>`);
   process.exit(2);
 }
+execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 await bench();
 process.exit(0);

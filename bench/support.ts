@@ -6,10 +6,14 @@ import autocannon from 'autocannon';
 
 export interface Server { url: string; process: ChildProcess; readyMs: number; stop(): Promise<void> }
 
-/** Starts `darcha serve` (or another script) and resolves when it prints its URL. */
-export function startServer(env: Record<string, string>, script = 'src/cli.ts', args = ['serve']): Promise<Server> {
+/**
+ * Starts `darcha serve` as `npm start` does (the bundle in dist/, built by `npm run
+ * build`), or another script under tsx, and resolves when it prints its URL.
+ */
+export function startServer(env: Record<string, string>, script?: string): Promise<Server> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const argv = script ? ['--import', 'tsx', script] : ['--enable-source-maps', 'dist/cli.js', 'serve'];
+  const child = spawn(process.execPath, argv, {
     env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,10 +38,17 @@ export function startServer(env: Record<string, string>, script = 'src/cli.ts', 
   });
 }
 
-export interface Load { name: string; rps: number; p50: number; p99: number; errors: number }
+export interface Load { name: string; rps: number; p50: number; p99: number; errors: number; cpuUsPerRequest?: number }
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 /** Drives one URL (or several in turn) for a few seconds and returns throughput and latency. */
-export async function load(name: string, url: string, paths: string[], options: { seconds?: number; connections?: number; headers?: Record<string, string> } = {}): Promise<Load> {
+export async function load(name: string, url: string, paths: string[], options: { seconds?: number; connections?: number; headers?: Record<string, string>; pid?: number } = {}): Promise<Load> {
+  const cpuBefore = options.pid ? cpuSeconds(options.pid) : 0;
   const result = await autocannon({
     url,
     connections: options.connections ?? 50,
@@ -46,7 +57,8 @@ export async function load(name: string, url: string, paths: string[], options: 
     requests: paths.map((path) => ({ method: 'GET', path })),
   });
   const errors = result.errors + result.non2xx + result.timeouts;
-  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors };
+  const cpuUsPerRequest = options.pid ? (cpuSeconds(options.pid) - cpuBefore) * 1e6 / Math.max(1, result.requests.total) : undefined;
+  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, cpuUsPerRequest };
 }
 
 export function rssMb(pid: number): number {

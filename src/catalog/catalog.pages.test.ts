@@ -89,6 +89,6 @@ test('health, readiness and metrics', async () => {
   assert.equal(ready.status, 'ready');
   assert.equal(ready.checks.catalog, true);
   const metrics = await (await fetch(app.url + '/metrics')).text();
-  assert.match(metrics, /http_requests_total\{/);
+  assert.match(metrics, /http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\}/);
   assert.match(metrics, /process_resident_memory_bytes/);
 });

@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext, Module } from '../platform/index.js';
+import { fromRoot, type AppContext, type Module } from '../platform/index.js';
 import { catalogApi } from './catalog.api.js';
 import { importCatalog } from './catalog.import.js';
 import { catalogPages } from './catalog.pages.js';
@@ -16,7 +15,7 @@ export { fillCyrillic } from './catalog.fill-cyrillic.js';
 export { fold, latinToCyrillic, cyrillicToLatin, normaliseApostrophes } from './search/transliterate.js';
 
 /** The demo catalog shipped in the repository. */
-export const DEMO_CATALOG_DIR = fileURLToPath(new URL('../../demo/catalog/', import.meta.url));
+export const DEMO_CATALOG_DIR = fromRoot('demo', 'catalog');
 
 /** The service catalog: spheres, agencies, services, search, its pages and API. */
 export function catalogModule(): Module & { catalog?: CatalogService } {

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from './paths.js';
 
 /** The five locales, by URL prefix. `uz` (Uzbek, Latin script) is the default. */
 export const LOCALES = ['uz', 'oz', 'kaa', 'ru', 'en'] as const;
@@ -22,7 +22,7 @@ export function isLocale(value: unknown): value is Locale {
 }
 
 type Catalogue = Map<string, string | Record<string, string>>;
-const LOCALES_DIR = fileURLToPath(new URL('../locales/', import.meta.url));
+const LOCALES_DIR = fromRoot('src', 'locales') + '/';
 
 function flatten(node: Record<string, unknown>, prefix: string, out: Catalogue): Catalogue {
   for (const [key, value] of Object.entries(node)) {

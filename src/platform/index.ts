@@ -1,5 +1,6 @@
 // What other modules may use of the platform.
 export { loadConfig, ConfigError, type Config } from './config.js';
+export { ROOT, fromRoot } from './paths.js';
 export { openDatabase, type Db, type Database } from './db/database.js';
 export { migrateToLatest, type Migrations } from './db/migrate.js';
 export type { Schema } from './db/schema.js';

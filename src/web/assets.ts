@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
+import { fromRoot } from '../platform/index.js';
 import type { FastifyInstance } from 'fastify';
 
-const DIR = new URL('./assets/', import.meta.url);
+const DIR = fromRoot('src', 'web', 'assets');
 const TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml', ico: 'image/x-icon' };
 
 interface Asset { body: Buffer; br: Buffer; type: string; hash: string }
@@ -11,7 +13,7 @@ interface Asset { body: Buffer; br: Buffer; type: string; hash: string }
 // Assets are few and small: read once, compressed once, served from memory with a
 // content hash in the URL so browsers keep them for a year.
 const assets = new Map<string, Asset>(readdirSync(DIR).map((name) => {
-  const body = readFileSync(new URL(name, DIR));
+  const body = readFileSync(join(DIR, name));
   const ext = name.split('.').pop() ?? '';
   return [name, { body, br: brotliCompressSync(body), type: TYPES[ext] ?? 'application/octet-stream', hash: createHash('sha1').update(body).digest('hex').slice(0, 10) }];
 }));

@@ -32,6 +32,20 @@ const STOP = new Set(['va', 'uchun', 'bilan', 'ham', 'hamda', 'yoki', 'the', 'of
  * Returns nothing for stop words.
  */
 export function termVariants(word: string): string[] {
+  let variants = cache.get(word);
+  if (!variants) {
+    // The catalog repeats its words (agency and sphere names on every service): stemming
+    // each once makes building the index several times faster.
+    if (cache.size >= 100_000) cache.clear();
+    variants = computeVariants(word);
+    cache.set(word, variants);
+  }
+  return variants;
+}
+
+const cache = new Map<string, string[]>();
+
+function computeVariants(word: string): string[] {
   const folded = fold(word);
   if (folded.length === 0 || STOP.has(folded)) return [];
   const variants = new Set([folded]);

@@ -23,7 +23,8 @@ async function server(env: Record<string, string> = {}): Promise<FastifyInstance
 test('security headers: CSP without inline script, no framing, nosniff; HSTS only in production', async () => {
   const app = await server();
   const res = await app.inject({ url: '/api/v1/echo?n=1' });
-  assert.match(res.headers['content-security-policy'] as string, /script-src 'self'(;|$)/);
+  assert.match(res.headers['content-security-policy'] as string, /default-src 'self'(;|$)/);
+  assert.doesNotMatch(res.headers['content-security-policy'] as string, /script-src/, 'scripts fall back to default-src');
   assert.doesNotMatch(res.headers['content-security-policy'] as string, /unsafe-inline/);
   assert.match(res.headers['content-security-policy'] as string, /frame-ancestors 'none'/);
   assert.equal(res.headers['x-content-type-options'], 'nosniff');
@@ -96,6 +97,7 @@ test('too many requests get 429 with Retry-After', async () => {
   const limited = await app.inject({ url: '/api/v1/echo?n=1' });
   assert.equal(limited.json().code, 'rate-limited');
   assert.ok(Number(limited.headers['retry-after']) > 0);
+  assert.ok(limited.headers['content-security-policy'], 'a refused request still has its security headers');
 });
 
 test('oversized and malformed bodies are clear 4xx problems', async () => {

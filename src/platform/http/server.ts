@@ -3,7 +3,6 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
@@ -12,6 +11,7 @@ import { AppError, ValidationError } from '../errors.js';
 import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, t, type Locale } from '../i18n.js';
 import { sendProblem, toProblem, wantsProblem } from './problem.js';
 import { metricsPlugin } from './metrics.js';
+import { securityHeaders } from './security-headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -70,26 +70,13 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
 
   app.decorateRequest('locale', DEFAULT_LOCALE);
   await app.register(cookie, { secret: config.cookieSecret });
-  await app.register(formbody);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    hsts: config.production ? { maxAge: 31536000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
+  // First of all hooks after cookies, so that even a rate-limited answer has its headers and language.
+  const headers = securityHeaders(config.production);
+  app.addHook('onRequest', async (request, reply) => {
+    request.locale = localeOf(request);
+    reply.headers(headers).header('x-request-id', request.id);
   });
+  await app.register(formbody);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.production, signed: true },
@@ -99,14 +86,12 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
     allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
+    // Limits are announced when reached (429 with Retry-After), not on every response.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => new AppError('rate-limited', 429, { seconds: Math.ceil(context.ttl / 1000) }),
   });
   await app.register(metricsPlugin);
 
-  app.addHook('onRequest', async (request, reply) => {
-    request.locale = localeOf(request);
-    reply.header('x-request-id', request.id);
-  });
   app.addHook('preHandler', (request, reply, done) => {
     if (!UNSAFE.has(request.method) || request.routeOptions.config.csrf === false) return done();
     app.csrfProtection(request, reply, done);
