@@ -19,6 +19,8 @@ export class CatalogSnapshot {
   private readonly agenciesById: Map<string, Agency>;
   private readonly servicesById: Map<string, Service>;
   private readonly index: ServiceSearch;
+  /** Results of recent queries: people search for the same few things all day. */
+  private readonly recent = new Map<string, Service[]>();
 
   constructor(readonly revision: number, spheres: Sphere[], agencies: Agency[], services: Service[], private readonly bhm: BhmRate[]) {
     this.spheres = spheres;
@@ -38,9 +40,15 @@ export class CatalogSnapshot {
   find(query: string, filters: SearchFilters, page: number, perPage: number): Page<Service> {
     const q = cleanQuery(query);
     this.checkFilters(filters);
-    const found = q
-      ? this.index.search(q, filters).map((hit) => this.servicesById.get(hit.id)!)
-      : this.services.filter((s) => matches(s, filters));
+    const key = JSON.stringify([q, filters.sphere, filters.agency, filters.audience, filters.type]);
+    let found = this.recent.get(key);
+    if (!found) {
+      found = q
+        ? this.index.search(q, filters).map((hit) => this.servicesById.get(hit.id)!)
+        : this.services.filter((s) => matches(s, filters));
+      if (this.recent.size >= 2000) this.recent.delete(this.recent.keys().next().value as string);
+      this.recent.set(key, found);
+    }
     const pages = Math.max(1, Math.ceil(found.length / perPage));
     return { items: found.slice((page - 1) * perPage, page * perPage), total: found.length, page, perPage, pages };
   }

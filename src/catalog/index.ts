@@ -13,6 +13,7 @@ export { CatalogService, CatalogSnapshot, cleanQuery, MAX_QUERY, type Fee } from
 export { importCatalog, readCatalog, CatalogImportError, formatProblem, type ImportProblem } from './catalog.import.js';
 export { fillCyrillic } from './catalog.fill-cyrillic.js';
 export { fold, latinToCyrillic, cyrillicToLatin, normaliseApostrophes } from './search/transliterate.js';
+export { ServiceSearch, type SearchFilters, type SearchHit } from './search/search-index.js';
 
 /** The demo catalog shipped in the repository. */
 export const DEMO_CATALOG_DIR = fromRoot('demo', 'catalog');

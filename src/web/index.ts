@@ -11,21 +11,11 @@ export { renderErrorPage } from './errors.js';
 export { assetUrl } from './assets.js';
 export { apiDocsRoutes } from './api-docs.js';
 
-const ONE_YEAR = 365 * 24 * 3600;
-
 /** Layout, assets, the language choice and the pages that belong to no other module. */
 export const webModule: Module = {
   name: 'web',
   routes(app: FastifyInstance) {
     assetRoutes(app);
-
-    // The language in the URL is remembered, so that `/` brings the user back to it.
-    app.addHook('onRequest', async (request, reply) => {
-      const prefix = /^\/(uz|oz|kaa|ru|en)(?=[/?]|$)/.exec(request.url)?.[1];
-      if (prefix && request.cookies.lang !== prefix) {
-        reply.setCookie('lang', prefix, { path: '/', maxAge: ONE_YEAR, sameSite: 'lax', httpOnly: true });
-      }
-    });
 
     app.get('/', { schema: { hide: true } }, async (request, reply) => {
       reply.header('vary', 'accept-language, cookie').header('cache-control', 'no-store');

@@ -72,9 +72,15 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
   await app.register(cookie, { secret: config.cookieSecret });
   // First of all hooks after cookies, so that even a rate-limited answer has its headers and language.
   const headers = securityHeaders(config.production);
-  app.addHook('onRequest', async (request, reply) => {
-    request.locale = localeOf(request);
+  app.addHook('onRequest', (request, reply, done) => {
+    const prefix = LOCALE_PREFIX.exec(request.url)?.[1] as Locale | undefined;
+    request.locale = prefix ?? localeOf(request);
     reply.headers(headers).header('x-request-id', request.id);
+    // The language in the URL is remembered, so that `/` brings the user back to it.
+    if (prefix && request.cookies.lang !== prefix) {
+      reply.setCookie('lang', prefix, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true, secure: config.production });
+    }
+    done();
   });
   await app.register(formbody);
   await app.register(csrf, {
@@ -92,9 +98,13 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
   });
   await app.register(metricsPlugin);
 
-  app.addHook('preHandler', (request, reply, done) => {
-    if (!UNSAFE.has(request.method) || request.routeOptions.config.csrf === false) return done();
-    app.csrfProtection(request, reply, done);
+  // Every route that changes something checks the CSRF token, unless it opts out; the
+  // check is attached to those routes only, so reads pay nothing for it.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((m) => UNSAFE.has(m)) || route.config?.csrf === false) return;
+    const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
+    route.preHandler = [app.csrfProtection, ...existing];
   });
 
   app.setNotFoundHandler((request, reply) => handleError(new AppError('not-found', 404), request, reply));
