@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LOCALES } from '../platform/index.js';
+import { DEMO_CATALOG_DIR, importCatalog } from './index.js';
 import { startTestApp, type TestApp } from '../testing.js';
 
 let app: TestApp;
-before(async () => { app = await startTestApp(); });
+before(async () => { app = await startTestApp({ CATALOG_POLL_MS: '200' }); });
 after(() => app.close());
 
 const page = (path: string, headers: Record<string, string> = {}) =>
@@ -91,4 +95,23 @@ test('health, readiness and metrics', async () => {
   const metrics = await (await fetch(app.url + '/metrics')).text();
   assert.match(metrics, /http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\}/);
   assert.match(metrics, /process_resident_memory_bytes/);
+});
+
+test('an imported change shows on the pages without a restart, and the old page is not served', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'darcha-catalog-change-'));
+  cpSync(DEMO_CATALOG_DIR, dir, { recursive: true });
+  const file = join(dir, 'services', 'passport-citizenship.yaml');
+  const before = await (await page('/en/services/passport-travel')).text();
+  assert.ok(before.includes('Getting a biometric passport'));
+  writeFileSync(file, readFileSync(file, 'utf8').replace('Getting a biometric passport', 'Getting a NEW biometric passport'));
+  await importCatalog(app.ctx.db, dir);
+  let after = '';
+  for (let i = 0; i < 50 && !after.includes('NEW biometric'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    after = await (await page('/en/services/passport-travel')).text();
+  }
+  assert.ok(after.includes('Getting a NEW biometric passport'));
+  const api = await (await fetch(`${app.url}/api/v1/services/passport-travel?lang=en`)).json();
+  assert.match(api.name, /NEW/);
+  rmSync(dir, { recursive: true });
 });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Db } from '../platform/index.js';
+import { startPoller, type Db, type Poller } from '../platform/index.js';
 import { badFilter, queryTooLong } from './catalog.errors.js';
 import { currentRevision, loadAgencies, loadBhmRates, loadServices, loadSpheres } from './catalog.store.js';
 import { AUDIENCES, SERVICE_TYPES, type Agency, type BhmRate, type Service, type Sphere } from './catalog.types.js';
@@ -92,8 +92,7 @@ export function cleanQuery(raw: string | undefined): string {
  */
 export class CatalogService {
   private current: CatalogSnapshot | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<unknown> | undefined;
+  private poller: Poller | undefined;
   private readonly listeners: ((snapshot: CatalogSnapshot) => void)[] = [];
 
   constructor(private readonly db: Db, private readonly log: Logger) {}
@@ -124,19 +123,11 @@ export class CatalogService {
   }
 
   startPolling(ms: number): void {
-    const tick = () => {
-      this.polling = this.refreshIfChanged()
-        .catch((error) => this.log.warn({ err: error }, 'catalog refresh failed'))
-        .finally(() => { if (this.timer) this.timer = setTimeout(tick, ms); });
-    };
-    this.timer = setTimeout(tick, ms);
+    this.poller = startPoller(() => this.refreshIfChanged(), ms, (error) => this.log.warn({ err: error }, 'catalog refresh failed'));
   }
 
   /** Stops polling; resolves when a refresh under way has finished. */
   async stop(): Promise<void> {
-    const timer = this.timer;
-    this.timer = undefined;
-    clearTimeout(timer);
-    await this.polling;
+    await this.poller?.stop();
   }
 }

@@ -10,6 +10,7 @@ export {
   t, translator, formatNumber, local, isLocale, localeFromAcceptLanguage, loadCatalogues,
   LOCALES, LOCALE_INFO, DEFAULT_LOCALE, type Locale, type LocalText, type Translate, type Params,
 } from './i18n.js';
+export { startPoller, type Poller } from './poller.js';
 export { enqueue, OutboxDispatcher, outboxMigrations, type OutboxHandler } from './outbox.js';
 export { createServer, toAppError, fieldMessage, type ErrorPageRenderer } from './http/server.js';
 export { toProblem, wantsProblem, sendProblem, type Problem } from './http/problem.js';

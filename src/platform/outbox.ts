@@ -1,6 +1,7 @@
 import { sql, type Generated, type Kysely, type Migration } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from './db/database.js';
+import { startPoller, type Poller } from './poller.js';
 
 export interface OutboxTables {
   outbox: {
@@ -61,7 +62,7 @@ export interface DispatcherOptions {
  */
 export class OutboxDispatcher {
   private readonly handlers = new Map<string, OutboxHandler[]>();
-  private timer: NodeJS.Timeout | undefined;
+  private poller: Poller | undefined;
   private running: Promise<number> | undefined;
 
   constructor(private readonly db: Db, private readonly log: Logger, private readonly options: DispatcherOptions = {}) {}
@@ -105,18 +106,11 @@ export class OutboxDispatcher {
   }
 
   start(intervalMs = 500): void {
-    const tick = () => {
-      this.dispatchDue()
-        .catch((error) => this.log.error({ err: error }, 'outbox dispatch failed'))
-        .finally(() => { if (this.timer) this.timer = setTimeout(tick, intervalMs); });
-    };
-    this.timer = setTimeout(tick, intervalMs);
+    this.poller = startPoller(() => this.dispatchDue(), intervalMs, (error) => this.log.error({ err: error }, 'outbox dispatch failed'));
   }
 
   async stop(): Promise<void> {
-    const timer = this.timer;
-    this.timer = undefined;
-    clearTimeout(timer);
+    await this.poller?.stop();
     await this.running;
   }
 }
