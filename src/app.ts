@@ -5,6 +5,7 @@ import {
   type AppContext, type Config, type Database, type Module,
 } from './platform/index.js';
 import { catalogModule } from './catalog/index.js';
+import { identityModule, openSmsChannel, type SmsSender } from './identity/index.js';
 import { apiDocsRoutes, renderErrorPage, webModule } from './web/index.js';
 
 export interface App {
@@ -13,22 +14,26 @@ export interface App {
   modules: Module[];
   /** Whether this start loaded the demo data (the first start on an empty database). */
   seeded: boolean;
+  /** Outside production without a gateway: where the SMS stand-in shows the messages. */
+  smsInbox?: string;
   close(): Promise<void>;
 }
 
 /** The modules in the order they start; routes are registered in the same order. */
-export const createModules = (): Module[] => [webModule, catalogModule()];
+export const createModules = (deps: { sms?: SmsSender; smsInbox?: string } = {}): Module[] =>
+  [webModule, catalogModule(), identityModule({ sms: deps.sms, smsInbox: deps.smsInbox })];
 
 /**
  * Builds the whole platform: database and migrations, demo data on an empty database,
  * modules, and the HTTP server with every route. Listening is left to the caller.
  */
-export async function createApp(config: Config, options: { database?: Database; seed?: boolean; modules?: Module[] } = {}): Promise<App> {
+export async function createApp(config: Config, options: { database?: Database; seed?: boolean; modules?: Module[]; sms?: SmsSender } = {}): Promise<App> {
   const log = createLogger(config.LOG_LEVEL);
   const database = options.database ?? await openDatabase({
     url: config.DATABASE_URL, dataDir: config.dataDir, onIdleError: (error) => log.warn({ err: error }, 'idle database connection lost'),
   });
-  const modules = options.modules ?? createModules();
+  const smsChannel = options.sms || options.modules ? undefined : await openSmsChannel(config);
+  const modules = options.modules ?? createModules({ sms: options.sms ?? smsChannel?.sender, smsInbox: smsChannel?.inboxUrl });
   const migrations = Object.assign({}, outboxMigrations, ...modules.map((m) => m.migrations ?? {}));
   await migrateToLatest(database.db, migrations);
 
@@ -57,11 +62,12 @@ export async function createApp(config: Config, options: { database?: Database; 
   outbox.start();
 
   return {
-    server, ctx, modules, seeded,
+    server, ctx, modules, seeded, smsInbox: smsChannel?.inboxUrl,
     async close() {
       await server.close();
       await outbox.stop();
       for (const module of [...modules].reverse()) await module.stop?.();
+      await smsChannel?.close();
       if (!options.database) await database.close();
     },
   };

@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { CatalogImportError, fillCyrillic, importCatalog, readCatalog } from './catalog/index.js';
 import { ConfigError, loadConfig, migrateToLatest, openDatabase, outboxMigrations } from './platform/index.js';
 import { createModules } from './app.js';
+import { DEMO_ACCOUNTS, saveClient } from './identity/index.js';
 
 const HELP = `Darcha — state services platform
 
@@ -13,12 +14,18 @@ Usage: npm run darcha -- <command> [options]   (npm start runs "serve")
   import-catalog <dir>        check and import a catalog directory in one transaction
       --check                 only check it; write nothing
   fill-cyrillic <dir>         write Uzbek Cyrillic (oz) text from Uzbek Latin where missing
+  add-client                  register an agency's system with the sign-on (OpenID Connect) and print its credentials
+      --id <client-id> --name <name> --redirect-uri <url> [--redirect-uri <url>…]
+      [--logout-uri <url>…] [--scope "openid profile pinfl"]
 
 Environment: DATABASE_URL (PostgreSQL; default: embedded PGlite in DATA_DIR=./data), PORT, HOST,
 PUBLIC_URL, LOG_LEVEL, COOKIE_SECRET (required in production), NODE_ENV.`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: {
+    check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, id: { type: 'string' }, name: { type: 'string' },
+    'redirect-uri': { type: 'string', multiple: true }, 'logout-uri': { type: 'string', multiple: true }, scope: { type: 'string' },
+  } });
   const [command, ...args] = positionals;
   if (!command || values.help) { console.log(HELP); return command || values.help ? 0 : 1; }
 
@@ -31,7 +38,11 @@ async function main(argv: string[]): Promise<number> {
       const url = `http://localhost:${(app.server.server.address() as { port: number }).port}/`;
       const engine = app.ctx.engine === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
       console.log(`\nDarcha is running at ${url}  (${engine}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      if (app.seeded) console.log('Demo data was loaded on this first start.');
+      if (app.seeded) {
+        console.log('Demo data was loaded on this first start. Demo accounts (sign in at /uz/cabinet):');
+        for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(12)} ${a.login.padEnd(20)} ${a.password}`);
+      }
+      if (app.smsInbox) console.log(`SMS gateway stand-in (sign-in codes land here): ${app.smsInbox}`);
       const stop = async () => { await app.close(); process.exit(0); };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
@@ -68,6 +79,27 @@ async function main(argv: string[]): Promise<number> {
       const dir = args[0];
       if (!dir) { console.error('fill-cyrillic needs a directory'); return 2; }
       console.log(`Filled ${await fillCyrillic(dir)} Uzbek Cyrillic text(s).`);
+      return 0;
+    }
+    case 'add-client': {
+      const id = values.id ?? '';
+      const redirects = values['redirect-uri'] ?? [];
+      const problems = [
+        ...(/^[a-z0-9][a-z0-9-]{2,62}$/.test(id) ? [] : ['--id: 3 to 63 lower-case letters, digits and dashes']),
+        ...(values.name ? [] : ['--name: the name people see on the consent screen']),
+        ...(redirects.length > 0 ? [] : ['--redirect-uri: at least one']),
+        ...[...redirects, ...(values['logout-uri'] ?? [])].filter((u) => !/^https:\/\/[^\s#]+$|^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/[^\s#]*$/.test(u)).map((u) => `${u}: must be https (http only on localhost), without a fragment`),
+      ];
+      if (problems.length > 0) { console.error(`The client was not registered:\n  ${problems.join('\n  ')}`); return 2; }
+      const config = loadConfig();
+      const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
+      await migrateToLatest(database.db, Object.assign({}, outboxMigrations, ...createModules().map((m) => m.migrations ?? {})));
+      const secret = await saveClient(database.db, {
+        client_id: id, client_name: values.name!, redirect_uris: redirects, post_logout_redirect_uris: values['logout-uri'] ?? [],
+        scope: values.scope ?? 'openid profile pinfl',
+      });
+      await database.close();
+      console.log(`Registered "${values.name}".\n  issuer:        ${config.publicUrl}\n  discovery:     ${config.publicUrl}/.well-known/openid-configuration\n  client_id:     ${id}\n  client_secret: ${secret}\n  auth method:   client_secret_basic, PKCE (S256) required`);
       return 0;
     }
     default:

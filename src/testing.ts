@@ -5,8 +5,35 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createServer } from 'node:net';
 import { createApp, type App } from './app.js';
 import { loadConfig, openDatabase, type Config, type Database } from './platform/index.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+/**
+ * Reads the SMS gateway stand-in's inbox over HTTP, as a person would read their phone.
+ * `lastCode` gives the newest six-digit code sent to a phone; `count` how many messages it got.
+ */
+export class SmsInbox {
+  constructor(readonly url: string) {}
+  async messages(phone: string): Promise<{ message: string }[]> {
+    const res = await fetch(`${this.url}?phone=${encodeURIComponent(phone)}`);
+    const body = await res.json() as { message: string }[] | { messages?: { message: string }[]; data?: { message: string }[] };
+    return Array.isArray(body) ? body : body.messages ?? body.data ?? [];
+  }
+  async lastCode(phone: string): Promise<string | undefined> {
+    return (await this.messages(phone))[0]?.message.match(/\b\d{6}\b/)?.[0];
+  }
+  async count(phone: string): Promise<number> { return (await this.messages(phone)).length; }
+}
 
 /** A database of its own for one test file; `close()` drops it. */
 export async function testDatabase(): Promise<Database> {
@@ -35,21 +62,26 @@ export async function testDatabase(): Promise<Database> {
 export interface TestApp extends App {
   /** The base URL the server listens on, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** The inbox of the SMS gateway stand-in the app sends through. */
+  sms: SmsInbox;
   config: Config;
 }
 
 /** The whole platform with demo data on a fresh database, listening on a free port. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'darcha-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000', ...env });
+  // The issuer URL must be known before the app is built, so the port is chosen first.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, RATE_LIMIT_PER_MINUTE: '100000', ...env });
   const database = await testDatabase();
   const app = await createApp(config, { database });
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.server.address() as { port: number };
+  await app.server.listen({ port, host: '127.0.0.1' });
   return {
     ...app,
     config,
-    url: `http://127.0.0.1:${port}`,
+    url,
+    sms: new SmsInbox(app.smsInbox!),
     async close() {
       await app.close();
       await database.close();

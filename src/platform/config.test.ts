@@ -21,9 +21,10 @@ test('every invalid value is named in one clear message', () => {
   });
 });
 
-test('production requires a cookie secret and a public URL', () => {
+test('production requires a cookie secret, a public URL and a real SMS gateway', () => {
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /COOKIE_SECRET: required in production/);
   assert.throws(() => loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40) }), /PUBLIC_URL: required/);
-  const config = loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://darcha.example.uz' });
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://darcha.example.uz' }), /SMS_GATEWAY_URL: required/);
+  const config = loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://darcha.example.uz', SMS_GATEWAY_URL: 'https://notify.eskiz.uz' });
   assert.equal(config.production, true);
 });

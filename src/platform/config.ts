@@ -16,6 +16,9 @@ const Env = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   CATALOG_POLL_MS: Type.Integer({ minimum: 100, default: 2000 }),
+  SMS_GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  SMS_GATEWAY_EMAIL: Type.Optional(Type.String({ minLength: 3 })),
+  SMS_GATEWAY_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
 });
 type Env = Static<typeof Env>;
 
@@ -57,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const production = parsed.NODE_ENV === 'production';
   if (production && !parsed.COOKIE_SECRET) throw new ConfigError('Invalid configuration:\n  COOKIE_SECRET: required in production (at least 32 characters)');
   if (production && !parsed.PUBLIC_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_URL: required in production (e.g. https://darcha.example.uz)');
+  if (production && !parsed.SMS_GATEWAY_URL) throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY_URL: required in production (the Eskiz gateway, e.g. https://notify.eskiz.uz), with SMS_GATEWAY_EMAIL and SMS_GATEWAY_PASSWORD');
   const dataDir = resolve(parsed.DATA_DIR);
   return {
     ...parsed,

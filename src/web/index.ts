@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_LOCALE, LOCALES, isLocale, translator, type Module } from '../platform/index.js';
+import { DEFAULT_LOCALE, isLocale, type Module } from '../platform/index.js';
 import { assetRoutes } from './assets.js';
-import { renderPage, sendPage } from './html.js';
-import { signInPage } from './pages.js';
 
 export { Layout, type PageProps } from './layout.js';
 export * from './components.js';
@@ -22,10 +20,6 @@ export const webModule: Module = {
       return reply.redirect(`/${isLocale(request.locale) ? request.locale : DEFAULT_LOCALE}/`, 302);
     });
 
-    for (const l of LOCALES) {
-      const page = renderPage(signInPage(l, translator(l)));
-      app.get(`/${l}/signin`, { schema: { hide: true } }, async (request, reply) => sendPage(request, reply, page));
-    }
   },
 };
 

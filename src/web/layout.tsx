@@ -38,7 +38,7 @@ export function Layout({ locale, t, title, path, description, breadcrumbs, heade
             <nav class="header__nav" aria-label={t('common.main-menu')}>
               <a href={`/${locale}/spheres`}>{t('nav.services')}</a>
               <a href={`/${locale}/agencies`}>{t('nav.agencies')}</a>
-              <a href={`/${locale}/signin`}>{t('nav.signin')}</a>
+              <a href={`/${locale}/cabinet`}>{t('nav.cabinet')}</a>
             </nav>
             <nav class="lang" aria-label={t('common.language')}>
               <ul>

@@ -9,6 +9,7 @@ test('Latin to Cyrillic follows the Uzbek alphabet rules', () => {
   assert.equal(latinToCyrillic('Haydovchilik guvohnomasi'), 'Ҳайдовчилик гувоҳномаси');
   assert.equal(latinToCyrillic('yer uchastkasi'), 'ер участкаси');
   assert.equal(latinToCyrillic('poeziya'), 'поэзия');
+  assert.equal(latinToCyrillic('yoʻl harakati, Yoʻq'), 'йўл ҳаракати, Йўқ');
   assert.equal(latinToCyrillic('SHAHAR'), 'ШАҲАР');
   assert.equal(latinToCyrillic('bojxona deklaratsiyasi'), 'божхона декларацияси');
   assert.equal(latinToCyrillic('tibbiyot markazi tutsa'), 'тиббиёт маркази тутса');

@@ -12,7 +12,7 @@ export function normaliseApostrophes(text: string): string {
 
 // Longest first. Russian loanwords keep their ц where the Latin writes ts: -tsiya, -tsion-, tsentr.
 const LATIN_PAIRS: [string, string][] = [
-  ['tsiya', 'ция'], ['tsion', 'цион'], ['tsent', 'цент'], ['oʻ', 'ў'], ['gʻ', 'ғ'], ['sh', 'ш'], ['ch', 'ч'], ['yo', 'ё'], ['yu', 'ю'], ['ya', 'я'], ['ye', 'е'],
+  ['tsiya', 'ция'], ['tsion', 'цион'], ['tsent', 'цент'], ['yoʻ', 'йў'], ['oʻ', 'ў'], ['gʻ', 'ғ'], ['sh', 'ш'], ['ch', 'ч'], ['yo', 'ё'], ['yu', 'ю'], ['ya', 'я'], ['ye', 'е'],
 ];
 const LATIN_SINGLE: Record<string, string> = {
   a: 'а', b: 'б', d: 'д', e: 'е', f: 'ф', g: 'г', h: 'ҳ', i: 'и', j: 'ж', k: 'к', l: 'л', m: 'м', n: 'н', o: 'о',

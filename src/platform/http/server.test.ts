@@ -29,7 +29,7 @@ test('security headers: CSP without inline script, no framing, nosniff; HSTS onl
   assert.match(res.headers['content-security-policy'] as string, /frame-ancestors 'none'/);
   assert.equal(res.headers['x-content-type-options'], 'nosniff');
   assert.equal(res.headers['strict-transport-security'], undefined);
-  const prod = await server({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://darcha.example.uz' });
+  const prod = await server({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://darcha.example.uz', SMS_GATEWAY_URL: 'https://notify.eskiz.uz' });
   assert.match((await prod.inject({ url: '/api/v1/echo?n=1' })).headers['strict-transport-security'] as string, /max-age=31536000/);
 });
 

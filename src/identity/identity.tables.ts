@@ -1,0 +1,146 @@
+import { sql, type ColumnType, type Generated, type Kysely, type Migration } from 'kysely';
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface PersonName { first: string; last: string; middle?: string }
+
+export interface IdentityTables {
+  identity_person: {
+    id: string;
+    kind: string; // citizen | foreigner
+    pinfl: string | null;
+    document_number: string | null;
+    document_country: string | null;
+    name_latin: Json<PersonName>;
+    name_cyrillic: Json<PersonName | null>;
+    birth_date: ColumnType<string, string, string>;
+    phone: string | null;
+    email: string | null;
+    locale: string;
+    created_at: Generated<Date>;
+  };
+  identity_account: {
+    person_id: string;
+    password_hash: string;
+    phone_verified_at: Date | null;
+    failed_attempts: Generated<number>;
+    locked_until: Date | null;
+    created_at: Generated<Date>;
+  };
+  identity_session: {
+    /** SHA-256 of the cookie value: a leaked table lets nobody in. */
+    id_hash: string;
+    /** How the owner refers to it (to revoke it from another device). */
+    ref: string;
+    person_id: string;
+    acting_for: string | null;
+    created_at: Generated<Date>;
+    expires_at: Date;
+    revoked_at: Date | null;
+    user_agent: string | null;
+    ip: string | null;
+    id_token: string | null;
+  };
+  identity_audit: {
+    id: Generated<number>;
+    at: Generated<Date>;
+    actor: string | null;
+    action: string;
+    subject: string | null;
+    ip: string | null;
+    detail: Json<Record<string, unknown>>;
+  };
+  oidc_payload: {
+    kind: string;
+    id: string;
+    payload: Json<Record<string, unknown>>;
+    grant_id: string | null;
+    user_code: string | null;
+    uid: string | null;
+    expires_at: Date | null;
+    consumed_at: Date | null;
+  };
+  /** One-time codes sent by SMS, kept as hashes; `id` ties a code to its sign-in. */
+  identity_otp: {
+    id: string; person_id: string; purpose: string; code_hash: string; attempts: Generated<number>; expires_at: Date; consumed_at: Date | null;
+  };
+  oidc_key: { kid: string; jwk: Json<Record<string, unknown>>; created_at: Generated<Date> };
+}
+
+export const identityMigrations: Record<string, Migration> = {
+  '20261123_0200_identity': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('identity_person')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('citizen', 'foreigner')`))
+        .addColumn('pinfl', 'text', (c) => c.unique())
+        .addColumn('document_number', 'text')
+        .addColumn('document_country', 'text')
+        .addColumn('name_latin', 'jsonb', (c) => c.notNull())
+        .addColumn('name_cyrillic', 'jsonb')
+        .addColumn('birth_date', 'date', (c) => c.notNull())
+        .addColumn('phone', 'text', (c) => c.unique())
+        .addColumn('email', 'text')
+        .addColumn('locale', 'text', (c) => c.notNull().defaultTo('uz'))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createTable('identity_account')
+        .addColumn('person_id', 'text', (c) => c.primaryKey().references('identity_person.id'))
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('phone_verified_at', 'timestamptz')
+        .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('locked_until', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createTable('identity_session')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('ref', 'text', (c) => c.notNull().unique())
+        .addColumn('person_id', 'text', (c) => c.notNull().references('identity_person.id'))
+        .addColumn('acting_for', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('revoked_at', 'timestamptz')
+        .addColumn('user_agent', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('id_token', 'text')
+        .execute();
+      await db.schema.createIndex('identity_session_person').on('identity_session').column('person_id').execute();
+      await db.schema.createTable('identity_audit')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('actor', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('detail', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('oidc_payload')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('payload', 'jsonb', (c) => c.notNull())
+        .addColumn('grant_id', 'text')
+        .addColumn('user_code', 'text')
+        .addColumn('uid', 'text')
+        .addColumn('expires_at', 'timestamptz')
+        .addColumn('consumed_at', 'timestamptz')
+        .addPrimaryKeyConstraint('oidc_payload_pk', ['kind', 'id'])
+        .execute();
+      await db.schema.createIndex('oidc_payload_grant').on('oidc_payload').column('grant_id').execute();
+      await db.schema.createIndex('oidc_payload_uid').on('oidc_payload').column('uid').execute();
+      await db.schema.createTable('identity_otp')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('person_id', 'text', (c) => c.notNull().references('identity_person.id'))
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('code_hash', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('consumed_at', 'timestamptz')
+        .execute();
+      await db.schema.createTable('oidc_key')
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('jwk', 'jsonb', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+  },
+};

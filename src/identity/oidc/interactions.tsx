@@ -1,0 +1,193 @@
+import { randomInt } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import { sql } from 'kysely';
+import { translator, type Db, type Locale, type Translate } from '../../platform/index.js';
+import { ErrorSummary, Field, Layout, renderPage, sendPage } from '../../web/index.js';
+import { DUMMY_HASH, verifyPassword } from '../password.js';
+import { audit, clearFailedPasswords, findAccountByLogin, findPerson, recordFailedPassword, sha256 } from '../identity.store.js';
+
+/** Anything that can send a text message (the SMS gateway adapter). */
+export interface SmsSender { send(phone: string, text: string): Promise<unknown> }
+
+const OTP_TTL_SECONDS = 300;
+const OTP_MAX_ATTEMPTS = 5;
+
+type Params = { uid: string };
+
+/**
+ * The provider's sign-in screens: login and password, then a one-time code sent by SMS;
+ * consent for third-party clients. Wrong login and wrong password read the same, so the
+ * screens tell nobody which accounts exist.
+ */
+export function interactionRoutes(app: FastifyInstance, deps: { provider: Provider; db: Db; sms: SmsSender; smsInbox?: string }): void {
+  const { provider, db, sms, smsInbox } = deps;
+
+  const page = (request: FastifyRequest, reply: FastifyReply, title: string, body: (t: Translate, locale: Locale) => preact.ComponentChildren, status = 200) => {
+    const t = translator(request.locale);
+    return sendPage(request, reply.code(status).header('cache-control', 'no-store'), renderPage(
+      <Layout locale={request.locale} t={t} title={title} path="/signin" headerSearch={false}>{body(t, request.locale)}</Layout>,
+    ));
+  };
+
+  async function details(request: FastifyRequest, reply: FastifyReply) {
+    try {
+      return await provider.interactionDetails(request.raw, reply.raw);
+    } catch {
+      return undefined;
+    }
+  }
+
+  const expired = (request: FastifyRequest, reply: FastifyReply) => {
+    const t = translator(request.locale);
+    return page(request, reply, t('signin.expired-title'), () => (
+      <><h1>{t('signin.expired-title')}</h1><p class="lead">{t('signin.expired-detail')}</p><p><a href={`/${request.locale}/signin`}>{t('signin.again')}</a></p></>
+    ), 400);
+  };
+
+  function loginForm(request: FastifyRequest, reply: FastifyReply, uid: string, error?: string, login = '') {
+    const csrf = reply.generateCsrf();
+    const t = translator(request.locale);
+    return page(request, reply, t('signin.title'), () => (
+      <>
+        <h1>{t('signin.title')}</h1>
+        <p class="lead">{t('signin.lead')}</p>
+        <ErrorSummary title={t('signin.problem')} errors={error ? [{ href: '#login', text: error }] : []} />
+        <form method="post" action={`/oidc/interaction/${uid}/password`} class="panel" novalidate>
+          <input type="hidden" name="_csrf" value={csrf} />
+          <Field name="login" label={t('signin.login')} hint={t('signin.login-hint')} value={login} autocomplete="username" required error={error} />
+          <Field name="password" label={t('signin.password')} type="password" autocomplete="current-password" required />
+          <button class="button" type="submit">{t('signin.continue')}</button>
+        </form>
+        <p><a href={`/oidc/interaction/${uid}/abort`}>{t('signin.cancel')}</a></p>
+      </>
+    ), error ? 400 : 200);
+  }
+
+  function otpForm(request: FastifyRequest, reply: FastifyReply, uid: string, maskedPhone: string, error?: string) {
+    const csrf = reply.generateCsrf();
+    const t = translator(request.locale);
+    return page(request, reply, t('signin.otp-title'), () => (
+      <>
+        <h1>{t('signin.otp-title')}</h1>
+        <p class="lead">{t('signin.otp-sent', { phone: maskedPhone })}</p>
+        {smsInbox && <p class="notice">{t('signin.demo-inbox')} <a href={smsInbox}>{smsInbox}</a></p>}
+        <ErrorSummary title={t('signin.problem')} errors={error ? [{ href: '#code', text: error }] : []} />
+        <form method="post" action={`/oidc/interaction/${uid}/otp`} class="panel" novalidate>
+          <input type="hidden" name="_csrf" value={csrf} />
+          <Field name="code" label={t('signin.otp-label')} autocomplete="one-time-code" required error={error} />
+          <button class="button" type="submit">{t('signin.confirm')}</button>
+        </form>
+      </>
+    ), error ? 400 : 200);
+  }
+
+  const finish = async (request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>) => {
+    reply.hijack();
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value as string);
+    await provider.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
+  };
+
+  app.get<{ Params: Params }>('/oidc/interaction/:uid', { schema: { hide: true } }, async (request, reply) => {
+    const interaction = await details(request, reply);
+    if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
+    if (interaction.prompt.name === 'login') return loginForm(request, reply, interaction.uid);
+    const client = await provider.Client.find(String(interaction.params.client_id));
+    const csrf = reply.generateCsrf();
+    const t = translator(request.locale);
+    const scopes = String(interaction.params.scope ?? '').split(' ').filter((s) => s !== 'openid');
+    return page(request, reply, t('consent.title'), () => (
+      <>
+        <h1>{t('consent.title')}</h1>
+        <p class="lead">{t('consent.lead', { client: String(client?.clientName ?? client?.clientId ?? '') })}</p>
+        <ul>{scopes.map((s) => <li key={s}>{t(`consent.scope.${s}`)}</li>)}</ul>
+        <form method="post" action={`/oidc/interaction/${interaction.uid}/consent`}>
+          <input type="hidden" name="_csrf" value={csrf} />
+          <button class="button" type="submit">{t('consent.allow')}</button>{' '}
+          <a class="button button--secondary" href={`/oidc/interaction/${interaction.uid}/abort`}>{t('consent.deny')}</a>
+        </form>
+      </>
+    ));
+  });
+
+  app.post<{ Params: Params; Body: { login?: string; password?: string } }>('/oidc/interaction/:uid/password', {
+    schema: { hide: true }, config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+  }, async (request, reply) => {
+    const interaction = await details(request, reply);
+    if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
+    const t = translator(request.locale);
+    const login = String(request.body?.login ?? '').trim().slice(0, 64);
+    const password = String(request.body?.password ?? '').slice(0, 256);
+    if (!login || !password) return loginForm(request, reply, interaction.uid, t('signin.missing'), login);
+    const account = await findAccountByLogin(db, login);
+    const locked = account?.lockedUntil && new Date(account.lockedUntil) > new Date();
+    const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    if (!account || locked || !valid) {
+      if (account && !locked) await recordFailedPassword(db, account.id);
+      await audit(db, { action: 'signin.failed', subject: account?.id ?? null, ip: request.ip, detail: { reason: locked ? 'locked' : 'password' } });
+      return loginForm(request, reply, interaction.uid, t(locked ? 'signin.wait' : 'signin.wrong'), login);
+    }
+    await clearFailedPasswords(db, account.id);
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await db.insertInto('identity_otp').values({
+      id: interaction.uid, person_id: account.id, purpose: 'signin', code_hash: sha256(`${interaction.uid}:${code}`),
+      expires_at: new Date(Date.now() + OTP_TTL_SECONDS * 1000), consumed_at: null,
+    }).onConflict((oc) => oc.column('id').doUpdateSet({ code_hash: sha256(`${interaction.uid}:${code}`), attempts: 0, expires_at: new Date(Date.now() + OTP_TTL_SECONDS * 1000), person_id: account.id })).execute();
+    try {
+      await sms.send(account.phone ?? '', translator(account.locale as Locale)('signin.sms-text', { code }));
+    } catch (error) {
+      request.log.warn({ err: (error as Error).message }, 'sign-in code not sent');
+      return loginForm(request, reply, interaction.uid, t('signin.sms-failed'), login);
+    }
+    return otpForm(request, reply, interaction.uid, maskPhone(account.phone ?? ''));
+  });
+
+  app.post<{ Params: Params; Body: { code?: string } }>('/oidc/interaction/:uid/otp', {
+    schema: { hide: true }, config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+  }, async (request, reply) => {
+    const interaction = await details(request, reply);
+    if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
+    const t = translator(request.locale);
+    const otp = await db.updateTable('identity_otp').set({ attempts: sql`attempts + 1` })
+      .where('id', '=', interaction.uid).where('consumed_at', 'is', null).returningAll().executeTakeFirst();
+    if (!otp || new Date(otp.expires_at) < new Date() || otp.attempts > OTP_MAX_ATTEMPTS) return expired(request, reply);
+    const person = await findPerson(db, otp.person_id);
+    const code = String(request.body?.code ?? '').replace(/\s/g, '').slice(0, 12);
+    if (!person || sha256(`${interaction.uid}:${code}`) !== otp.code_hash) {
+      await audit(db, { action: 'signin.code-failed', subject: otp.person_id, ip: request.ip });
+      return otpForm(request, reply, interaction.uid, maskPhone(person?.phone ?? ''), t('signin.code-wrong'));
+    }
+    // Take the code once: a replayed form finds it consumed.
+    const taken = await db.updateTable('identity_otp').set({ consumed_at: sql`now()` }).where('id', '=', otp.id).where('consumed_at', 'is', null).executeTakeFirst();
+    if (Number(taken.numUpdatedRows) !== 1) return expired(request, reply);
+    await audit(db, { actor: person.id, action: 'signin', subject: person.id, ip: request.ip, detail: { method: 'password+sms', client: interaction.params.client_id } });
+    await finish(request, reply, { login: { accountId: person.id, amr: ['pwd', 'sms'] } });
+  });
+
+  app.post<{ Params: Params }>('/oidc/interaction/:uid/consent', { schema: { hide: true } }, async (request, reply) => {
+    const interaction = await details(request, reply);
+    if (!interaction || interaction.uid !== request.params.uid || interaction.prompt.name !== 'consent') return expired(request, reply);
+    const accountId = interaction.session?.accountId;
+    if (!accountId) return expired(request, reply);
+    const grant = interaction.grantId ? (await provider.Grant.find(interaction.grantId))! : new provider.Grant({ accountId, clientId: String(interaction.params.client_id) });
+    const missing = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    const grantId = await grant.save();
+    await audit(db, { actor: accountId, action: 'consent', subject: String(interaction.params.client_id), ip: request.ip, detail: { scopes: missing.missingOIDCScope ?? [] } });
+    reply.hijack();
+    await provider.interactionFinished(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  });
+
+  app.get<{ Params: Params }>('/oidc/interaction/:uid/abort', { schema: { hide: true } }, async (request, reply) => {
+    const interaction = await details(request, reply);
+    if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
+    await finish(request, reply, { error: 'access_denied', error_description: 'The user cancelled the sign-in' });
+  });
+}
+
+/** +998 90 ***-**-67: enough for the user to recognise their number, little for anyone else. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  return digits.length < 7 ? '***' : `+${digits.slice(0, 3)} ${digits.slice(3, 5)} ***-**-${digits.slice(-2)}`;
+}

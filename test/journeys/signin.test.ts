@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { DEMO_ACCOUNTS } from '../../src/identity/index.js';
+import { startTestApp, type TestApp } from '../../src/testing.js';
+import { axe, describeViolations, launchBrowser } from './browser.js';
+
+let app: TestApp;
+let browser: Browser;
+const citizen = DEMO_ACCOUNTS[0];
+
+before(async () => {
+  app = await startTestApp();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+test('a citizen signs in with password and SMS code from a service page, sees the cabinet and signs out', async () => {
+  const context = await browser.newContext({ baseURL: app.url, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto('/en/services/passport-travel');
+  await page.getByRole('button', { name: 'Apply online' }).click();
+  await page.waitForURL(/\/oidc\/interaction\//);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en', 'the sign-in speaks the language the user came with');
+  const checkAxe = async (where: string) => {
+    const violations = await axe(page);
+    assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
+  };
+
+  await page.getByLabel('Phone number or PINFL').fill(citizen.login);
+  await page.getByLabel('Password').fill('wrong password');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  assert.match(await page.locator('.error-summary').innerText(), /wrong/i);
+  await checkAxe('sign-in form with an error');
+
+  await page.getByLabel('Password').fill(citizen.password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await checkAxe('code form');
+  await page.getByLabel('Code from the SMS').fill((await app.sms.lastCode(citizen.phone))!);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.waitForURL(/\/en\/services\/passport-travel$/);
+
+  await page.goto('/en/cabinet');
+  assert.match(await page.locator('h1').innerText(), /My cabinet/);
+  assert.match(await page.locator('main').innerText(), new RegExp(citizen.pinfl));
+  await checkAxe('cabinet');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await page.waitForURL(/\/en\/$/);
+  await page.goto('/en/cabinet');
+  await page.waitForURL(/\/oidc\/interaction\//);
+  await context.close();
+});
