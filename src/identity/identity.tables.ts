@@ -62,7 +62,7 @@ export interface IdentityTables {
   };
   /** One-time codes sent by SMS, kept as hashes; `id` ties a code to its sign-in. */
   identity_otp: {
-    id: string; person_id: string; purpose: string; code_hash: string; attempts: Generated<number>; expires_at: Date; consumed_at: Date | null;
+    id: string; person_id: string | null; purpose: string; code_hash: string; attempts: Generated<number>; expires_at: Date; consumed_at: Date | null;
   };
   oidc_key: { kid: string; jwk: Json<Record<string, unknown>>; created_at: Generated<Date> };
 }
@@ -141,6 +141,12 @@ export const identityMigrations: Record<string, Migration> = {
         .addColumn('jwk', 'jsonb', (c) => c.notNull())
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
+    },
+  },
+  // A signature-key challenge is issued before anyone is known: the certificate says who signed.
+  '20261123_0201_identity_challenges': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('identity_otp').alterColumn('person_id', (c) => c.dropNotNull()).execute();
     },
   },
 };

@@ -6,13 +6,17 @@ import { interactionRoutes, type SmsSender } from './oidc/interactions.js';
 import { createProvider, OIDC_ROUTES, saveClient } from './oidc/provider.js';
 import { portalRoutes } from './portal.js';
 import { seedDemoPeople } from './demo.js';
+import { openCa, openFaceChannel, type FaceChannel } from './channels.js';
+import { methodRoutes } from './oidc/methods.js';
+import type { Ca } from './pki/index.js';
 
 export type { IdentityTables } from './identity.tables.js';
 export type { SmsSender } from './oidc/interactions.js';
 export { saveClient } from './oidc/provider.js';
 export { hashPassword, verifyPassword } from './password.js';
 export { currentSession, type Session } from './sessions.js';
-export { DEMO_ACCOUNTS } from './demo.js';
+export { DEMO_ACCOUNTS, demoKeyFile } from './demo.js';
+export { demoFacePhoto } from './face/index.js';
 export { openSmsChannel, type SmsChannel } from './sms-channel.js';
 
 export interface IdentityOptions {
@@ -26,13 +30,21 @@ export interface IdentityOptions {
 export function identityModule(options: IdentityOptions = {}): Module {
   let provider: Provider | undefined;
   let portalSecret = '';
+  let ca: Ca | undefined;
+  let face: FaceChannel | undefined;
   return {
     name: 'identity',
     migrations: identityMigrations,
-    seed: (ctx: AppContext) => seedDemoPeople(ctx.db),
+    async seed(ctx: AppContext) {
+      ca ??= await openCa(ctx.config);
+      return seedDemoPeople(ctx.db, ctx.config, ca);
+    },
     async start(ctx: AppContext) {
       ({ provider, portalSecret } = await createProvider(ctx.db, ctx.config));
+      ca ??= await openCa(ctx.config);
+      face = await openFaceChannel(ctx.config);
     },
+    async stop() { await face?.close(); },
     routes(app: FastifyInstance, ctx: AppContext) {
       if (!provider) throw new Error('identity routes registered before start');
       const callback = provider.callback();
@@ -52,6 +64,7 @@ export function identityModule(options: IdentityOptions = {}): Module {
       }
       if (!options.sms) throw new Error('identity needs an SMS sender to serve sign-in');
       interactionRoutes(app, { provider, db: ctx.db, sms: options.sms, smsInbox: options.smsInbox });
+      methodRoutes(app, { provider, db: ctx.db, ca: ca!, face: face!.matcher });
       portalRoutes(app, { db: ctx.db, config: ctx.config, portalSecret });
     },
     ready: () => provider !== undefined,

@@ -19,6 +19,9 @@ const Env = Type.Object({
   SMS_GATEWAY_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   SMS_GATEWAY_EMAIL: Type.Optional(Type.String({ minLength: 3 })),
   SMS_GATEWAY_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  FACE_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  FACE_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  FACE_API_SECRET: Type.Optional(Type.String({ minLength: 1 })),
 });
 type Env = Static<typeof Env>;
 

@@ -20,7 +20,7 @@ const LATIN_SINGLE: Record<string, string> = {
 };
 
 // Names written in Latin letters in Cyrillic text too.
-const KEEP = new Set(['OneID', 'MyID', 'ID', 'E-IMZO', 'Payme', 'Click', 'Uzum', 'Telegram', 'Darcha', 'QR', 'PDF', 'IT', 'Wi-Fi', 'GPS', 'USB', 'SWIFT', 'IBAN', 'ISO', 'UNESCO', 'API', 'OpenAPI', 'JSON', 'RFC', 'SMS', 'URL', 'HTML', 'CSV', 'E-mail', 'e-mail']);
+const KEEP = new Set(['OneID', 'MyID', 'ID', 'E-IMZO', 'Payme', 'Click', 'Uzum', 'Telegram', 'Darcha', 'QR', 'PDF', 'IT', 'Wi-Fi', 'GPS', 'USB', 'SWIFT', 'IBAN', 'ISO', 'UNESCO', 'JavaScript', 'PNG', 'JPEG', 'pem', 'API', 'OpenAPI', 'JSON', 'RFC', 'SMS', 'URL', 'HTML', 'CSV', 'E-mail', 'e-mail']);
 const KEEP_LIST = [...KEEP].sort((a, b) => b.length - a.length);
 
 function matchCase(source: string, target: string): string {

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { sql } from 'kysely';
 import { translator, type Db, type Locale, type Translate } from '../../platform/index.js';
-import { ErrorSummary, Field, Layout, renderPage, sendPage } from '../../web/index.js';
+import { ErrorSummary, Field } from '../../web/index.js';
+import { screens } from './screen.js';
 import { DUMMY_HASH, verifyPassword } from '../password.js';
 import { audit, clearFailedPasswords, findAccountByLogin, findPerson, recordFailedPassword, sha256 } from '../identity.store.js';
 
@@ -23,27 +24,7 @@ type Params = { uid: string };
 export function interactionRoutes(app: FastifyInstance, deps: { provider: Provider; db: Db; sms: SmsSender; smsInbox?: string }): void {
   const { provider, db, sms, smsInbox } = deps;
 
-  const page = (request: FastifyRequest, reply: FastifyReply, title: string, body: (t: Translate, locale: Locale) => preact.ComponentChildren, status = 200) => {
-    const t = translator(request.locale);
-    return sendPage(request, reply.code(status).header('cache-control', 'no-store'), renderPage(
-      <Layout locale={request.locale} t={t} title={title} path="/signin" headerSearch={false}>{body(t, request.locale)}</Layout>,
-    ));
-  };
-
-  async function details(request: FastifyRequest, reply: FastifyReply) {
-    try {
-      return await provider.interactionDetails(request.raw, reply.raw);
-    } catch {
-      return undefined;
-    }
-  }
-
-  const expired = (request: FastifyRequest, reply: FastifyReply) => {
-    const t = translator(request.locale);
-    return page(request, reply, t('signin.expired-title'), () => (
-      <><h1>{t('signin.expired-title')}</h1><p class="lead">{t('signin.expired-detail')}</p><p><a href={`/${request.locale}/signin`}>{t('signin.again')}</a></p></>
-    ), 400);
-  };
+  const { page, details, expired, finish } = screens(provider);
 
   function loginForm(request: FastifyRequest, reply: FastifyReply, uid: string, error?: string, login = '') {
     const csrf = reply.generateCsrf();
@@ -59,6 +40,11 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
           <Field name="password" label={t('signin.password')} type="password" autocomplete="current-password" required />
           <button class="button" type="submit">{t('signin.continue')}</button>
         </form>
+        <h2>{t('signin.other-ways')}</h2>
+        <ul>
+          <li><a href={`/oidc/interaction/${uid}/esign`}>{t('signin.with-signature')}</a></li>
+          <li><a href={`/oidc/interaction/${uid}/face`}>{t('signin.with-face')}</a></li>
+        </ul>
         <p><a href={`/oidc/interaction/${uid}/abort`}>{t('signin.cancel')}</a></p>
       </>
     ), error ? 400 : 200);
@@ -81,12 +67,6 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
       </>
     ), error ? 400 : 200);
   }
-
-  const finish = async (request: FastifyRequest, reply: FastifyReply, result: Record<string, unknown>) => {
-    reply.hijack();
-    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value as string);
-    await provider.interactionFinished(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
-  };
 
   app.get<{ Params: Params }>('/oidc/interaction/:uid', { schema: { hide: true } }, async (request, reply) => {
     const interaction = await details(request, reply);
@@ -149,9 +129,9 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
     const t = translator(request.locale);
     const otp = await db.updateTable('identity_otp').set({ attempts: sql`attempts + 1` })
-      .where('id', '=', interaction.uid).where('consumed_at', 'is', null).returningAll().executeTakeFirst();
+      .where('id', '=', interaction.uid).where('purpose', '=', 'signin').where('consumed_at', 'is', null).returningAll().executeTakeFirst();
     if (!otp || new Date(otp.expires_at) < new Date() || otp.attempts > OTP_MAX_ATTEMPTS) return expired(request, reply);
-    const person = await findPerson(db, otp.person_id);
+    const person = otp.person_id ? await findPerson(db, otp.person_id) : undefined;
     const code = String(request.body?.code ?? '').replace(/\s/g, '').slice(0, 12);
     if (!person || sha256(`${interaction.uid}:${code}`) !== otp.code_hash) {
       await audit(db, { action: 'signin.code-failed', subject: otp.person_id, ip: request.ip });

@@ -4,7 +4,9 @@
 // clock or Math.random, so the same seed writes the same files.
 import type { Locale } from '../../platform/index.js';
 import { fixedBusinesses, fixedPeople } from './demo-fixed.js';
-import { BUSINESS_WORDS, DOCUMENT_PATTERNS, FOREIGNERS, NAMES, patronymic, STREETS, surnameFor, type NameOrigin, type NamePair } from './names.js';
+import {
+  BUSINESS_WORDS, DOCUMENT_PATTERNS, FOREIGNERS, NAMES, patronymic, STREETS, surnameFor, type NameOrigin, type NamePair,
+} from './names.js';
 import type { DemoBusiness, DemoPerson, DemoPopulation, LegalForm } from './people.types.js';
 import { makePinfl, type Sex } from './pinfl.js';
 import { Prng } from './prng.js';
@@ -25,7 +27,7 @@ export interface PopulationOptions {
 export const DEMO_SEED = 'darcha-demo-2026';
 export const DEMO_AS_OF = '2026-11-01';
 
-// Roughly each region's share of the population (millions, 2024).
+// Each region's share of the population, in hundreds of thousands (roughly, 2024).
 const REGION_WEIGHTS: Record<RegionId, number> = {
   'tashkent-city': 30, tashkent: 30, sirdaryo: 9, jizzakh: 14, samarkand: 42, fergana: 39, namangan: 30,
   andijan: 33, kashkadarya: 34, surkhandarya: 28, bukhara: 20, navoi: 10, khorezm: 19, karakalpakstan: 20,

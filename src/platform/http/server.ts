@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
@@ -83,8 +84,12 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
     done();
   });
   await app.register(formbody);
+  // Multipart forms (photos, attachments) are read as streams by the routes that take them.
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 50 } });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
+    // A multipart form carries its token in the address: its body is read by the route, after the check.
+    getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf ?? (request.query as { _csrf?: string } | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined) ?? '',
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.production, signed: true },
   });
   await app.register(rateLimit, {
