@@ -64,7 +64,7 @@ export function identityModule(options: IdentityOptions = {}): Module {
       }
       if (!options.sms) throw new Error('identity needs an SMS sender to serve sign-in');
       interactionRoutes(app, { provider, db: ctx.db, sms: options.sms, smsInbox: options.smsInbox });
-      methodRoutes(app, { provider, db: ctx.db, ca: ca!, face: face!.matcher });
+      methodRoutes(app, { provider, db: ctx.db, ca: ca!, face: face!.matcher, demo: !ctx.config.production });
       portalRoutes(app, { db: ctx.db, config: ctx.config, portalSecret });
     },
     ready: () => provider !== undefined,

@@ -8,6 +8,7 @@ import { audit, sha256, toPerson, PERSON_COLUMNS } from '../identity.store.js';
 import { createChallenge, SignatureError, verifySignedChallenge, type Ca } from '../pki/index.js';
 import { demoFacePhoto } from '../face/index.js';
 import { screens } from './screen.js';
+import { DEMO_ACCOUNTS } from '../demo.js';
 
 type Params = { uid: string };
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]), JPEG = Buffer.from([0xff, 0xd8, 0xff]);
@@ -17,8 +18,8 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]), JPEG = Buffer.from([0xff, 0xd
  * provider's challenge with the key file, as E-IMZO does; the key never leaves the
  * device) and with a face check against the photo the state holds (MyID-like).
  */
-export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; db: Db; ca: Ca; face: FaceMatcher }): void {
-  const { provider, db, ca, face } = deps;
+export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; db: Db; ca: Ca; face: FaceMatcher; demo: boolean }): void {
+  const { provider, db, ca, face, demo } = deps;
   const { page, details, expired, finish } = screens(provider);
 
   const personByPinfl = (pinfl: string) =>
@@ -102,9 +103,24 @@ export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; d
           </div>
           <button class="button" type="submit">{t('face.check')}</button>
         </form>
+        {demo && (
+          <div class="notice">
+            <p>{t('face.demo')}</p>
+            <ul>{DEMO_ACCOUNTS.filter((a) => a.pinfl).map((a) => <li key={a.role}><a href={`/demo/face/${a.role}.png`} download>{a.first} ({a.pinfl})</a></li>)}</ul>
+          </div>
+        )}
         <p><a href={`/oidc/interaction/${uid}`}>{t('signin.other-ways')}</a></p>
       </>
     ), error ? 400 : 200);
+  }
+
+  // Outside production: the demo people's faces, to "take" a photo with on the face screen.
+  if (demo) {
+    app.get<{ Params: { file: string } }>('/demo/face/:file', { schema: { hide: true } }, async (request, reply) => {
+      const account = DEMO_ACCOUNTS.find((a) => `${a.role}.png` === request.params.file);
+      if (!account) return reply.callNotFound();
+      return reply.type('image/png').header('cache-control', 'no-store').send(demoFacePhoto(account.id));
+    });
   }
 
   app.get<{ Params: Params }>('/oidc/interaction/:uid/face', { schema: { hide: true } }, async (request, reply) => {
