@@ -2,8 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { benchCatalog } from './catalog.js';
 import { benchStart } from './start.js';
+import { benchIdentity } from './identity.js';
 
-const benches: Record<string, () => Promise<unknown>> = { catalog: () => benchCatalog(), start: benchStart };
+const benches: Record<string, () => Promise<unknown>> = { catalog: () => benchCatalog(), start: benchStart, identity: benchIdentity };
 const name = process.argv[2];
 const bench = name ? benches[name] : undefined;
 if (!bench) {

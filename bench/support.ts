@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-export interface Server { url: string; process: ChildProcess; readyMs: number; stop(): Promise<void> }
+export interface Server { url: string; process: ChildProcess; readyMs: number; output: string; stop(): Promise<void> }
 
 /**
  * Starts `darcha serve` as `npm start` does (the bundle in dist/, built by `npm run
@@ -23,11 +23,11 @@ export function startServer(env: Record<string, string>, script?: string): Promi
       output += chunk.toString();
       const match = /running at (http:\/\/[^\s/]+)/.exec(output);
       if (match) {
-        child.stdout!.off('data', onData);
         resolve({
           url: match[1]!.replace('localhost', '127.0.0.1'),
           process: child,
           readyMs: performance.now() - started,
+          get output() { return output; },
           stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }),
         });
       }
