@@ -2,7 +2,7 @@ import { local } from '../../platform/index.js';
 import { Button, Layout, Pagination, SearchBox, Select } from '../../web/index.js';
 import type { Page } from '../catalog.service.js';
 import { AUDIENCES, SERVICE_TYPES, type Service } from '../catalog.types.js';
-import type { SearchFilters } from '../search/search-index.js';
+import type { SearchFilters } from '../index.js';
 import { ServiceList, type ViewContext } from './shared.js';
 
 export interface SearchParams extends SearchFilters { q: string; page: number }

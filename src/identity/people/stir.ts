@@ -5,7 +5,7 @@
 // Format only: the last digit is a control digit, but its algorithm is not published.
 // The Tax Code's regulation says only that it is "formed by a certain algorithm" when
 // the State Tax Committee assigns the number (lex.uz/acts/499945); python-stdnum
-// (issue #354) and the Go library frk/valid (uz/country.go, "TODO … control digit")
+// (issue #354) and the Go library frk/valid (uz/country.go, which notes the control digit as still to do)
 // found no algorithm either. So any 9 digits of the right prefix pass here. (frk/valid
 // also lets individuals start with 7; we follow the ranges above.)
 import { AppError } from '../../platform/index.js';

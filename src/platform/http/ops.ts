@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Db } from '../index.js';
 
 /**
  * `/healthz`: the process answers. `/readyz`: it can serve, i.e. the database answers and
