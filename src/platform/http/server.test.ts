@@ -107,3 +107,21 @@ test('oversized and malformed bodies are clear 4xx problems', async () => {
   const odd = await app.inject({ method: 'POST', url: '/ru/form', headers: { 'content-type': 'application/x-unknown' }, payload: 'x' });
   assert.equal(odd.statusCode, 415);
 });
+
+test('a request logs with its request id, and nothing is logged for a quiet request', async () => {
+  const lines: string[] = [];
+  const { pino } = await import('pino');
+  const log = pino({ level: 'info' }, { write: (line: string) => { lines.push(line); } });
+  const config = loadConfig({ DATA_DIR: '/tmp/darcha-server-test', LOG_LEVEL: 'info' });
+  const app = await createServer(config, log, (_request, reply) => reply.send('page'));
+  app.get('/api/v1/hello', async (request) => { request.log.warn({ what: 'something' }, 'noted'); return { ok: true }; });
+  await app.ready();
+  await app.inject({ url: '/api/v1/hello', headers: { 'x-request-id': 'req-42' } });
+  const noted = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'noted');
+  assert.equal(noted?.reqId, 'req-42');
+  const quietLines: string[] = [];
+  const quiet = await createServer(loadConfig({ DATA_DIR: '/tmp/darcha-server-test', LOG_LEVEL: 'warn' }), pino({ level: 'warn' }, { write: (l: string) => { quietLines.push(l); } }), (_r, reply) => reply.send('page'));
+  quiet.get('/api/v1/quiet', async () => ({ ok: true }));
+  await quiet.inject({ url: '/api/v1/quiet' });
+  assert.deepEqual(quietLines, []);
+});

@@ -50,6 +50,9 @@ export function localeOf(request: FastifyRequest): Locale {
 export async function createServer(config: Config, log: Logger, renderErrorPage: ErrorPageRenderer): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log,
+    // A request's logger (with its request id) is made when something is logged at an
+    // enabled level, not for every request: at warn, a cached page logs nothing.
+    childLoggerFactory: (logger, bindings, options) => lazyChild(logger as Logger, bindings, options as Parameters<Logger['child']>[1]),
     trustProxy: config.TRUST_PROXY,
     requestIdHeader: false,
     genReqId: (req) => {
@@ -153,4 +156,19 @@ const FIELD_KEYWORDS = new Set(['required', 'type', 'minimum', 'maximum', 'minLe
 export function fieldMessage(locale: Locale, keyword: string, params: Record<string, unknown> = {}): string {
   const values = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
   return t(locale, `validation.${FIELD_KEYWORDS.has(keyword) ? keyword : 'invalid'}`, values);
+}
+
+const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+const noop = () => {};
+
+function lazyChild(logger: Logger, bindings: Record<string, unknown>, options: Parameters<Logger['child']>[1]): Logger {
+  let child: Logger | undefined;
+  const real = (): Logger => (child ??= logger.child(bindings, options) as unknown as Logger);
+  return new Proxy(logger, {
+    get(target, prop) {
+      if (typeof prop === 'string' && LEVELS.has(prop) && !child && !target.isLevelEnabled(prop)) return noop;
+      const value = Reflect.get(real(), prop);
+      return typeof value === 'function' ? value.bind(real()) : value;
+    },
+  });
 }
