@@ -64,6 +64,10 @@ export interface IdentityTables {
   identity_otp: {
     id: string; person_id: string | null; purpose: string; code_hash: string; attempts: Generated<number>; expires_at: Date; consumed_at: Date | null;
   };
+  identity_data_access: {
+    id: Generated<number>; at: Generated<Date>; person_id: string; accessor_kind: string; accessor: string;
+    agency_id: string | null; purpose: string; fields: Json<string[]>;
+  };
   oidc_key: { kid: string; jwk: Json<Record<string, unknown>>; created_at: Generated<Date> };
 }
 
@@ -147,6 +151,22 @@ export const identityMigrations: Record<string, Migration> = {
   '20261123_0201_identity_challenges': {
     async up(db: Kysely<any>) {
       await db.schema.alterTable('identity_otp').alterColumn('person_id', (c) => c.dropNotNull()).execute();
+    },
+  },
+  // The data tracker: every read of a person's data by an officer or an agency's system.
+  '20261123_0202_identity_data_access': {
+    async up(db: Kysely<any>) {
+      await db.schema.createTable('identity_data_access')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('person_id', 'text', (c) => c.notNull().references('identity_person.id'))
+        .addColumn('accessor_kind', 'text', (c) => c.notNull().check(sql`accessor_kind in ('officer', 'system')`))
+        .addColumn('accessor', 'text', (c) => c.notNull())
+        .addColumn('agency_id', 'text')
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('fields', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('identity_data_access_person').on('identity_data_access').columns(['person_id', 'at']).execute();
     },
   },
 };

@@ -18,6 +18,7 @@ export { currentSession, type Session } from './sessions.js';
 export { DEMO_ACCOUNTS, demoKeyFile } from './demo.js';
 export { demoFacePhoto } from './face/index.js';
 export { openSmsChannel, type SmsChannel } from './sms-channel.js';
+export { logDataAccess, type DataAccess } from './data-access.js';
 
 export interface IdentityOptions {
   /** Sends the one-time codes; the demo wires the SMS gateway stand-in. Not needed to migrate. */

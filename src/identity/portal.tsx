@@ -3,6 +3,7 @@ import * as client from 'openid-client';
 import { LOCALES, isLocale, translator, type Config, type Db, type Locale } from '../platform/index.js';
 import { Layout, renderPage, sendPage, SummaryList, Table } from '../web/index.js';
 import { audit } from './identity.store.js';
+import { dataAccessesOf } from './data-access.js';
 import { OIDC_ROUTES, PORTAL_CALLBACK, PORTAL_CLIENT_ID } from './oidc/provider.js';
 import { currentSession, listSessions, openSession, revokeSession, SESSION_COOKIE, type Session } from './sessions.js';
 
@@ -58,6 +59,7 @@ export function portalRoutes(app: FastifyInstance, deps: { db: Db; config: Confi
       const t = translator(l);
       const { person } = session;
       const sessions = await listSessions(db, person.id);
+      const accesses = await dataAccessesOf(db, person.id);
       const csrf = reply.generateCsrf();
       const name = [person.nameLatin.first, person.nameLatin.middle, person.nameLatin.last].filter(Boolean).join(' ');
       return sendPage(request, reply.header('cache-control', 'no-store'), renderPage(
@@ -74,6 +76,18 @@ export function portalRoutes(app: FastifyInstance, deps: { db: Db; config: Confi
               [t('cabinet.birth-date'), person.birthDate],
               [t('cabinet.phone'), person.phone ?? '—'],
             ]} />
+          </section>
+          <section aria-labelledby="data-access">
+            <h2 id="data-access">{t('cabinet.data-access')}</h2>
+            {accesses.length === 0 ? <p>{t('cabinet.data-access-none')}</p> : (
+              <Table caption={t('cabinet.data-access-caption')} head={[t('cabinet.access-when'), t('cabinet.access-who'), t('cabinet.access-why'), t('cabinet.access-what')]}
+                rows={accesses.map((a) => [
+                  new Date(a.at).toISOString().slice(0, 16).replace('T', ' '),
+                  `${a.accessor}${a.agency_id ? ` (${a.agency_id})` : ''}`,
+                  a.purpose,
+                  (a.fields as string[]).join(', '),
+                ])} />
+            )}
           </section>
           <section aria-labelledby="my-sessions">
             <h2 id="my-sessions">{t('cabinet.sessions')}</h2>

@@ -25,7 +25,9 @@ export function renderPage(vnode: VNode): RenderedPage {
  * Pages are revalidated on each view, so a catalog change shows at once.
  */
 export function sendPage(request: FastifyRequest, reply: FastifyReply, page: RenderedPage): FastifyReply {
-  reply.header('etag', page.etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
+  // A page that set its own policy (a personal page: no-store) keeps it.
+  if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-cache');
+  reply.header('etag', page.etag).header('vary', 'accept-encoding');
   if (request.headers['if-none-match'] === page.etag && reply.statusCode === 200) return reply.code(304).send();
   reply.type('text/html; charset=utf-8');
   if (/\bbr\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'br').send(page.br);
