@@ -166,7 +166,14 @@ function lazyChild(logger: Logger, bindings: Record<string, unknown>, options: P
   const real = (): Logger => (child ??= logger.child(bindings, options) as unknown as Logger);
   return new Proxy(logger, {
     get(target, prop) {
-      if (typeof prop === 'string' && LEVELS.has(prop) && !child && !target.isLevelEnabled(prop)) return noop;
+      if (!child && typeof prop === 'string') {
+        // Levels that are off cost nothing; other reads (level, isLevelEnabled…) go to the parent.
+        if (LEVELS.has(prop) && !target.isLevelEnabled(prop)) return noop;
+        if (!LEVELS.has(prop) && prop !== 'child' && prop !== 'bindings') {
+          const value = Reflect.get(target, prop);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+      }
       const value = Reflect.get(real(), prop);
       return typeof value === 'function' ? value.bind(real()) : value;
     },
