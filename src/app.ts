@@ -64,7 +64,11 @@ export async function createApp(config: Config, options: { database?: Database; 
   return {
     server, ctx, modules, seeded, smsInbox: smsChannel?.inboxUrl,
     async close() {
+      // Requests under way get a few seconds to finish; a connection still held after that
+      // (a client that never reads its answer) must not keep the process from stopping.
+      const deadline = setTimeout(() => server.server.closeAllConnections(), 5000);
       await server.close();
+      clearTimeout(deadline);
       await outbox.stop();
       for (const module of [...modules].reverse()) await module.stop?.();
       await smsChannel?.close();
