@@ -38,7 +38,8 @@ if (journeys.length > 0 && !browser) {
 
 const engine = process.env.DATABASE_URL ? `PostgreSQL (${process.env.DATABASE_URL.replace(/\/\/[^@]*@/, '//')})` : 'PGlite (embedded)';
 console.log(`Running ${files.length} test file(s) on ${engine}`);
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+// A test that hangs fails after 3 minutes instead of holding CI to its limit.
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', ...files], {
   stdio: 'inherit',
   env: { ...process.env, ...(browser ? { CHROMIUM_PATH: browser } : {}) },
 });
