@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import { createApp } from '../src/app.js';
-import { DEMO_ACCOUNTS, currentSession } from '../src/identity/index.js';
+import { DEMO_ACCOUNTS, Sessions } from '../src/identity/index.js';
 import { loadConfig } from '../src/platform/index.js';
 import { testDatabase } from '../src/testing.js';
 import { fmt, startServer } from './support.js';
@@ -94,9 +94,28 @@ export async function benchIdentity() {
   const { sha256 } = await import('../src/identity/identity.store.js');
   await app.ctx.db.insertInto('identity_session').values({ id_hash: sha256(value), ref: 'bench', person_id: citizen.id, acting_for: null, expires_at: new Date(Date.now() + 3600_000), revoked_at: null, user_agent: null, ip: null, id_token: null }).execute();
   const request = { cookies: { sid: value } } as never;
-  for (let i = 0; i < 500; i++) await currentSession(app.ctx.db, request);
+  // Two session stores on one database, as two processes would have: what one revokes, the other hears of.
+  const sessions = new Sessions(app.ctx.db, app.ctx.config);
+  const other = new Sessions(app.ctx.db, app.ctx.config);
+  await sessions.listen(app.ctx);
+  await other.listen(app.ctx);
+  for (let i = 0; i < 500; i++) await sessions.current(request, 'portal');
   const checks: number[] = [];
-  for (let i = 0; i < 5000; i++) { const t0 = performance.now(); await currentSession(app.ctx.db, request); checks.push(performance.now() - t0); }
+  for (let i = 0; i < 5000; i++) { const t0 = performance.now(); await sessions.current(request, 'portal'); checks.push(performance.now() - t0); }
+  const loads: number[] = [];
+  for (let i = 0; i < 1000; i++) { sessions.forget(citizen.id); const t0 = performance.now(); await sessions.current(request, 'portal'); loads.push(performance.now() - t0); }
+  loads.sort((a, b) => a - b);
+  const propagation: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    await other.current(request, 'portal');
+    const t0 = performance.now();
+    await sessions.changed(citizen.id);
+    while ((other as unknown as { cache: Map<string, unknown> }).cache.size > 0) await new Promise((r) => setImmediate(r));
+    propagation.push(performance.now() - t0);
+  }
+  propagation.sort((a, b) => a - b);
+  await sessions.close();
+  await other.close();
   checks.sort((a, b) => a - b);
   await app.close();
   await database.close();
@@ -107,5 +126,7 @@ export async function benchIdentity() {
   console.log(`| token endpoint: authorization-code exchanges (PKCE, client_secret_basic), 20 concurrent | ${fmt(codes.length / seconds)} /s |`);
   console.log(`| token endpoint latency p50 / p99 | ${fmt(pct(latencies, 0.5), 1)} / ${fmt(pct(latencies, 0.99), 1)} ms |`);
   console.log(`| failed exchanges | ${failed} of ${codes.length} |`);
-  console.log(`| session check (cookie → session and person, one query) p50 / p99 | ${fmt(pct(checks, 0.5), 3)} / ${fmt(pct(checks, 0.99), 3)} ms |`);
+  console.log(`| session check per request (cookie → session, person, roles, power; held in memory) p50 / p99 | ${fmt(pct(checks, 0.5), 4)} / ${fmt(pct(checks, 0.99), 4)} ms |`);
+  console.log(`| session load from the database (first request, or after a change) p50 / p99 | ${fmt(pct(loads, 0.5), 3)} / ${fmt(pct(loads, 0.99), 3)} ms |`);
+  console.log(`| a change heard by another session store (pg_notify → listener) p50 / max | ${fmt(pct(propagation, 0.5), 2)} / ${fmt(propagation.at(-1)!, 2)} ms |`);
 }

@@ -20,8 +20,11 @@ export interface App {
 }
 
 /** The modules in the order they start; routes are registered in the same order. */
-export const createModules = (deps: { sms?: SmsSender; smsInbox?: string } = {}): Module[] =>
-  [webModule, catalogModule(), identityModule({ sms: deps.sms, smsInbox: deps.smsInbox })];
+export function createModules(deps: { sms?: SmsSender; smsInbox?: string } = {}): Module[] {
+  const catalog = catalogModule();
+  const agencies = () => catalog.catalog?.snapshot.agencies ?? [];
+  return [webModule, catalog, identityModule({ sms: deps.sms, smsInbox: deps.smsInbox, agencies })];
+}
 
 /**
  * Builds the whole platform: database and migrations, demo data on an empty database,
@@ -38,7 +41,7 @@ export async function createApp(config: Config, options: { database?: Database; 
   await migrateToLatest(database.db, migrations);
 
   const outbox = new OutboxDispatcher(database.db, log);
-  const ctx: AppContext = { config, db: database.db, engine: database.engine, log, outbox };
+  const ctx: AppContext = { config, db: database.db, engine: database.engine, listen: database.listen, log, outbox };
   let seeded = false;
   if (options.seed !== false) {
     for (const module of modules) if (module.seed && await module.seed(ctx)) seeded = true;
@@ -57,7 +60,7 @@ export async function createApp(config: Config, options: { database?: Database; 
   opsRoutes(server, database.db, Object.fromEntries(modules.filter((m) => m.ready).map((m) => [m.name, m.ready!])));
   for (const module of modules) await module.routes?.(server, ctx);
   apiDocsRoutes(server);
-  server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  server.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => server.swagger());
   await server.ready();
   outbox.start();
 

@@ -1,6 +1,6 @@
 // Test support: a fresh database per test file (PGlite in memory, or a new database on
 // the PostgreSQL server of DATABASE_URL, dropped afterwards) and the whole app on it.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,28 @@ export class SmsInbox {
     return (await this.messages(phone))[0]?.message.match(/\b\d{6}\b/)?.[0];
   }
   async count(phone: string): Promise<number> { return (await this.messages(phone)).length; }
+}
+
+/**
+ * A session for a person as if they had signed in (portal or back office), optionally acting
+ * for a business; returns the cookie header value. For tests of what comes after sign-in.
+ */
+export async function signIn(app: Pick<App, 'ctx'>, personId: string, options: { audience?: 'portal' | 'office'; actingFor?: string } = {}): Promise<string> {
+  const value = randomBytes(24).toString('base64url');
+  const audience = options.audience ?? 'portal';
+  await app.ctx.db.insertInto('identity_session').values({
+    id_hash: createHash('sha256').update(value).digest('base64url'), ref: `ref-${value}`, person_id: personId, acting_for: options.actingFor ?? null, audience,
+    expires_at: new Date(Date.now() + 3600_000), revoked_at: null, user_agent: 'test', ip: '127.0.0.1', id_token: null,
+  }).execute();
+  return `${audience === 'office' ? 'osid' : 'sid'}=${value}`;
+}
+
+/** A form's CSRF token and the CSRF cookie that goes with it (without the session cookie), read from a page that cookie opens. */
+export async function csrfFor(app: Pick<App, 'server'>, url: string, cookie: string): Promise<{ token: string; cookie: string }> {
+  const page = await app.server.inject({ url, headers: { cookie } });
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  if (!token) throw new Error(`no CSRF token on ${url} (${page.statusCode})`);
+  return { token, cookie: page.cookies.map((c) => `${c.name}=${c.value}`).join('; ') };
 }
 
 /** A database of its own for one test file; `close()` drops it. */

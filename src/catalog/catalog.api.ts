@@ -91,6 +91,7 @@ export function catalogApi(app: FastifyInstance, catalog: CatalogService): void 
   const tags = ['catalog'];
 
   app.get('/api/v1/spheres', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Spheres (categories) of services', querystring: LangQuery, response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), icon: Type.String(), services: Type.Integer() })), ...errors } },
   }, async (request) => {
     const snap = catalog.snapshot;
@@ -98,6 +99,7 @@ export function catalogApi(app: FastifyInstance, catalog: CatalogService): void 
   });
 
   app.get<{ Querystring: Static<typeof ListQuery> }>('/api/v1/agencies', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Agencies that provide services', querystring: Type.Object({ lang: Lang, ...Paging }, { additionalProperties: false }), response: { 200: PageOf(AgencyOut), ...errors } },
   }, async (request) => {
     const snap = catalog.snapshot;
@@ -107,6 +109,7 @@ export function catalogApi(app: FastifyInstance, catalog: CatalogService): void 
   });
 
   app.get<{ Params: Static<typeof IdParams> }>('/api/v1/agencies/:id', {
+    config: { access: 'public' },
     schema: { tags, summary: 'One agency', params: IdParams, querystring: LangQuery, response: { 200: AgencyOut, ...errors } },
   }, async (request) => {
     const snap = catalog.snapshot;
@@ -116,6 +119,7 @@ export function catalogApi(app: FastifyInstance, catalog: CatalogService): void 
   });
 
   app.get<{ Querystring: Static<typeof ListQuery> }>('/api/v1/services', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Services, most used first, with filters', querystring: ListQuery, response: { 200: PageOf(ServiceSummary), ...errors } },
   }, async (request) => {
     const snap = catalog.snapshot;
@@ -125,6 +129,7 @@ export function catalogApi(app: FastifyInstance, catalog: CatalogService): void 
   });
 
   app.get<{ Params: Static<typeof IdParams> }>('/api/v1/services/:id', {
+    config: { access: 'public' },
     schema: { tags, summary: 'One service, with its fee, term, documents, steps and legal basis', params: IdParams, querystring: LangQuery, response: { 200: ServiceDetail, ...errors } },
   }, async (request) => {
     const snap = catalog.snapshot;
@@ -134,6 +139,7 @@ export function catalogApi(app: FastifyInstance, catalog: CatalogService): void 
   });
 
   app.get<{ Querystring: Static<typeof SearchQuery> }>('/api/v1/search', {
+    config: { access: 'public' },
     schema: { tags, summary: 'Search services in any language or script, typos forgiven', querystring: SearchQuery, response: { 200: PageOf(ServiceSummary), ...errors } },
   }, async (request) => {
     const snap = catalog.snapshot;

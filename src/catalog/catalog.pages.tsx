@@ -23,34 +23,34 @@ export function catalogPages(app: FastifyInstance, catalog: CatalogService): voi
   const ctx = (locale: Locale) => ({ locale, t: translator(locale), snap: catalog.snapshot });
 
   for (const l of LOCALES) {
-    app.get(`/${l}/`, { schema: { hide: true } }, async (request, reply) =>
+    app.get(`/${l}/`, { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) =>
       sendPage(request, reply, cache.get(`${l}/`, () => <HomePage ctx={ctx(l)} />)));
 
-    app.get(`/${l}/spheres`, { schema: { hide: true } }, async (request, reply) =>
+    app.get(`/${l}/spheres`, { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) =>
       sendPage(request, reply, cache.get(`${l}/spheres`, () => <SpheresPage ctx={ctx(l)} />)));
 
-    app.get<{ Params: { id: string } }>(`/${l}/spheres/:id`, { schema: { hide: true } }, async (request, reply) => {
+    app.get<{ Params: { id: string } }>(`/${l}/spheres/:id`, { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
       const sphere = catalog.snapshot.sphere(request.params.id);
       if (!sphere) throw sphereNotFound(request.params.id);
       return sendPage(request, reply, cache.get(`${l}/spheres/${sphere.id}`, () => <SpherePage sphere={sphere} ctx={ctx(l)} />));
     });
 
-    app.get(`/${l}/agencies`, { schema: { hide: true } }, async (request, reply) =>
+    app.get(`/${l}/agencies`, { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) =>
       sendPage(request, reply, cache.get(`${l}/agencies`, () => <AgenciesPage ctx={ctx(l)} />)));
 
-    app.get<{ Params: { id: string } }>(`/${l}/agencies/:id`, { schema: { hide: true } }, async (request, reply) => {
+    app.get<{ Params: { id: string } }>(`/${l}/agencies/:id`, { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
       const agency = catalog.snapshot.agency(request.params.id);
       if (!agency) throw agencyNotFound(request.params.id);
       return sendPage(request, reply, cache.get(`${l}/agencies/${agency.id}`, () => <AgencyPage agency={agency} ctx={ctx(l)} />));
     });
 
-    app.get<{ Params: { id: string } }>(`/${l}/services/:id`, { schema: { hide: true } }, async (request, reply) => {
+    app.get<{ Params: { id: string } }>(`/${l}/services/:id`, { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
       const service = catalog.snapshot.service(request.params.id);
       if (!service) throw serviceNotFound(request.params.id);
       return sendPage(request, reply, cache.get(`${l}/services/${service.id}`, () => <ServicePage service={service} ctx={ctx(l)} />));
     });
 
-    app.get(`/${l}/search`, { schema: { hide: true } }, async (request, reply) => {
+    app.get(`/${l}/search`, { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
       const params = searchParams(request);
       const results = catalog.snapshot.find(params.q, params, params.page, PER_PAGE);
       if (params.page > results.pages) throw new ValidationError([{ pointer: '#/querystring/page', detail: translator(l)('validation.maximum', { limit: results.pages }) }]);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, Db } from '../platform/index.js';
@@ -39,6 +40,29 @@ export async function seedDemoPeople(db: Db, config: Config, ca: Ca): Promise<bo
       });
       const password = passwords.get(p.id);
       if (password) await insertAccount(trx, p.id, await hashPassword(password));
+      // Staff get their back-office role; an officer works in the region they live in.
+      const role = p.demo?.role;
+      if (role === 'officer' || role === 'head' || role === 'editor' || role === 'admin') {
+        await trx.insertInto('identity_role').values({
+          id: randomUUID(), person_id: p.id, role, agency_id: p.demo!.agency ?? null, unit: role === 'officer' ? 'applications' : null,
+          region: role === 'officer' ? p.region : null, district: null, position: null, granted_by: null, revoked_at: null,
+        }).execute();
+      }
+    }
+    const byPinfl = new Map(population.people.filter((p) => p.pinfl).map((p) => [p.pinfl!, p.id]));
+    const powerUntil = new Date(`${Number(population.asOf.slice(0, 4)) + 2}${population.asOf.slice(4)}T00:00:00Z`);
+    for (const b of population.businesses) {
+      const directorId = byPinfl.get(b.director)!;
+      await trx.insertInto('identity_business').values({
+        id: b.id, stir: b.stir, legal_form: b.legalForm, name: JSON.stringify(b.name), registered_on: b.registeredOn,
+        region: b.region, district: b.district, address: b.address, director_id: directorId,
+      }).execute();
+      for (const pinfl of b.representatives) {
+        await trx.insertInto('identity_power').values({
+          id: randomUUID(), business_id: b.id, person_id: byPinfl.get(pinfl)!, scope: JSON.stringify(['*']), granted_by: directorId,
+          expires_at: powerUntil, revoked_at: null, revoked_by: null,
+        }).execute();
+      }
     }
   });
   mkdirSync(join(config.dataDir, 'demo-keys'), { recursive: true });

@@ -32,14 +32,14 @@ export async function findPerson(db: Db, id: string): Promise<Person | undefined
 }
 
 /** A person by what they type to sign in: their phone number or PINFL. */
-export async function findAccountByLogin(db: Db, login: string): Promise<(Person & { passwordHash: string; lockedUntil: Date | null; failedAttempts: number }) | undefined> {
+export async function findAccountByLogin(db: Db, login: string): Promise<(Person & { passwordHash: string }) | undefined> {
   const digits = login.replace(/[^\d]/g, '');
   const phone = digits.length === 9 ? `998${digits}` : digits;
   const row = await db.selectFrom('identity_person').innerJoin('identity_account', 'identity_account.person_id', 'identity_person.id')
-    .select([...PERSON_COLUMNS.map((c) => `identity_person.${c}` as const), 'identity_account.password_hash', 'identity_account.locked_until', 'identity_account.failed_attempts'])
+    .select([...PERSON_COLUMNS.map((c) => `identity_person.${c}` as const), 'identity_account.password_hash'])
     .where((eb) => eb.or([eb('identity_person.phone', '=', phone), eb('identity_person.pinfl', '=', digits)]))
     .executeTakeFirst();
-  return row && { ...toPerson(row), passwordHash: row.password_hash, lockedUntil: row.locked_until, failedAttempts: row.failed_attempts };
+  return row && { ...toPerson(row), passwordHash: row.password_hash };
 }
 
 export async function insertPerson(db: Db, person: Omit<Person, 'id'> & { id?: string }): Promise<string> {
@@ -53,19 +53,7 @@ export async function insertPerson(db: Db, person: Omit<Person, 'id'> & { id?: s
 }
 
 export async function insertAccount(db: Db, personId: string, passwordHash: string): Promise<void> {
-  await db.insertInto('identity_account').values({ person_id: personId, password_hash: passwordHash, phone_verified_at: new Date(), locked_until: null }).execute();
-}
-
-/** Counts a failed password; from the fifth on, the account waits longer each time (2^n s, at most 15 min). */
-export async function recordFailedPassword(db: Db, personId: string): Promise<void> {
-  await db.updateTable('identity_account').set({
-    failed_attempts: sql`failed_attempts + 1`,
-    locked_until: sql`case when failed_attempts + 1 >= 5 then now() + make_interval(secs => least(900, power(2, failed_attempts + 1 - 4))) else null end`,
-  }).where('person_id', '=', personId).execute();
-}
-
-export async function clearFailedPasswords(db: Db, personId: string): Promise<void> {
-  await db.updateTable('identity_account').set({ failed_attempts: 0, locked_until: null }).where('person_id', '=', personId).execute();
+  await db.insertInto('identity_account').values({ person_id: personId, password_hash: passwordHash, phone_verified_at: new Date() }).execute();
 }
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');

@@ -17,14 +17,15 @@ export interface IdentityTables {
     phone: string | null;
     email: string | null;
     locale: string;
+    /** Where notifications go besides the cabinet: any of sms, email, telegram. */
+    channels: Generated<Json<string[]>>;
+    telegram_chat_id: string | null;
     created_at: Generated<Date>;
   };
   identity_account: {
     person_id: string;
     password_hash: string;
     phone_verified_at: Date | null;
-    failed_attempts: Generated<number>;
-    locked_until: Date | null;
     created_at: Generated<Date>;
   };
   identity_session: {
@@ -40,6 +41,8 @@ export interface IdentityTables {
     user_agent: string | null;
     ip: string | null;
     id_token: string | null;
+    /** Which client signed in: the portal or the back office, each with its own cookie. */
+    audience: Generated<string>;
   };
   identity_audit: {
     id: Generated<number>;
@@ -69,6 +72,30 @@ export interface IdentityTables {
     agency_id: string | null; purpose: string; fields: Json<string[]>;
   };
   oidc_key: { kid: string; jwk: Json<Record<string, unknown>>; created_at: Generated<Date> };
+  /** Failed attempts per key (`account:…`, `login:…`, `ip:…`, `sms:…`), shared by every process. */
+  identity_attempt: { key: string; failures: number; window_start: Date; blocked_until: Date | null };
+  /** Back-office roles: officer and head belong to an agency (and a unit, region, district). */
+  identity_role: {
+    id: string; person_id: string; role: string; agency_id: string | null; unit: string | null; region: string | null; district: string | null;
+    position: string | null; granted_by: string | null; granted_at: Generated<Date>; revoked_at: Date | null;
+  };
+  /** Businesses as the business registry has them; the director may act for it by law. */
+  identity_business: {
+    id: string; stir: string; legal_form: string; name: Json<{ uz: string; ru: string; en: string }>; registered_on: ColumnType<string, string, string>;
+    region: string; district: string; address: string; director_id: string;
+  };
+  /** A power of representation: a director empowers a person for some services (or all: `*`) until a date. */
+  identity_power: {
+    id: string; business_id: string; person_id: string; scope: Json<string[]>; granted_by: string; created_at: Generated<Date>;
+    expires_at: Date; revoked_at: Date | null; revoked_by: string | null;
+  };
+  /** A code the person sends to the Telegram bot to link their chat; stored hashed. */
+  identity_telegram_link: { code_hash: string; person_id: string; expires_at: Date };
+  /** What the cabinet shows under notifications: a message key with its parameters, in the reader's language. */
+  identity_notification: {
+    id: Generated<number>; person_id: string; business_id: string | null; at: Generated<Date>; message_key: string;
+    params: Json<Record<string, string | number>>; link: string | null; read_at: Date | null;
+  };
 }
 
 export const identityMigrations: Record<string, Migration> = {
@@ -167,6 +194,76 @@ export const identityMigrations: Record<string, Migration> = {
         .addColumn('fields', 'jsonb', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('identity_data_access_person').on('identity_data_access').columns(['person_id', 'at']).execute();
+    },
+  },
+  // Throttling shared by processes, back-office roles, businesses and powers, settings and notifications.
+  '20261123_0203_identity_roles_businesses': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('identity_account').dropColumn('failed_attempts').dropColumn('locked_until').execute();
+      await db.schema.alterTable('identity_person').addColumn('channels', 'jsonb', (c) => c.notNull().defaultTo(sql`'["sms"]'::jsonb`)).execute();
+      await db.schema.alterTable('identity_person').addColumn('telegram_chat_id', 'text', (c) => c.unique()).execute();
+      await db.schema.alterTable('identity_session').addColumn('audience', 'text', (c) => c.notNull().defaultTo('portal').check(sql`audience in ('portal', 'office')`)).execute();
+      await db.schema.createTable('identity_attempt')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .addColumn('window_start', 'timestamptz', (c) => c.notNull())
+        .addColumn('blocked_until', 'timestamptz')
+        .execute();
+      await db.schema.createTable('identity_role')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('person_id', 'text', (c) => c.notNull().references('identity_person.id'))
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('officer', 'head', 'editor', 'admin')`))
+        .addColumn('agency_id', 'text')
+        .addColumn('unit', 'text')
+        .addColumn('region', 'text')
+        .addColumn('district', 'text')
+        .addColumn('position', 'text')
+        .addColumn('granted_by', 'text')
+        .addColumn('granted_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('revoked_at', 'timestamptz')
+        .execute();
+      await db.schema.createIndex('identity_role_person').on('identity_role').column('person_id').execute();
+      await db.schema.createTable('identity_business')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('stir', 'text', (c) => c.notNull().unique())
+        .addColumn('legal_form', 'text', (c) => c.notNull())
+        .addColumn('name', 'jsonb', (c) => c.notNull())
+        .addColumn('registered_on', 'date', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('district', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('director_id', 'text', (c) => c.notNull().references('identity_person.id'))
+        .execute();
+      await db.schema.createIndex('identity_business_director').on('identity_business').column('director_id').execute();
+      await db.schema.createTable('identity_power')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('business_id', 'text', (c) => c.notNull().references('identity_business.id'))
+        .addColumn('person_id', 'text', (c) => c.notNull().references('identity_person.id'))
+        .addColumn('scope', 'jsonb', (c) => c.notNull())
+        .addColumn('granted_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('revoked_at', 'timestamptz')
+        .addColumn('revoked_by', 'text')
+        .execute();
+      await db.schema.createIndex('identity_power_person').on('identity_power').column('person_id').execute();
+      await db.schema.createIndex('identity_power_business').on('identity_power').column('business_id').execute();
+      await db.schema.createTable('identity_telegram_link')
+        .addColumn('code_hash', 'text', (c) => c.primaryKey())
+        .addColumn('person_id', 'text', (c) => c.notNull().references('identity_person.id'))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('identity_notification')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('person_id', 'text', (c) => c.notNull().references('identity_person.id'))
+        .addColumn('business_id', 'text', (c) => c.references('identity_business.id'))
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('message_key', 'text', (c) => c.notNull())
+        .addColumn('params', 'jsonb', (c) => c.notNull())
+        .addColumn('link', 'text')
+        .addColumn('read_at', 'timestamptz')
+        .execute();
+      await db.schema.createIndex('identity_notification_person').on('identity_notification').columns(['person_id', 'at']).execute();
     },
   },
 };

@@ -4,7 +4,11 @@ import type { AppContext, Module } from '../platform/index.js';
 import { identityMigrations } from './identity.tables.js';
 import { interactionRoutes, type SmsSender } from './oidc/interactions.js';
 import { createProvider, OIDC_ROUTES, saveClient } from './oidc/provider.js';
-import { portalRoutes } from './portal.js';
+import { cabinetRoutes } from './cabinet/cabinet.js';
+import { clientRoutes } from './rp.js';
+import { accessCheck } from './access.js';
+import { Sessions } from './sessions.js';
+import { officeRoutes, type AgencyList } from './office/office.js';
 import { seedDemoPeople } from './demo.js';
 import { openCa, openFaceChannel, type FaceChannel } from './channels.js';
 import { methodRoutes } from './oidc/methods.js';
@@ -14,7 +18,9 @@ export type { IdentityTables } from './identity.tables.js';
 export type { SmsSender } from './oidc/interactions.js';
 export { saveClient } from './oidc/provider.js';
 export { hashPassword, verifyPassword } from './password.js';
-export { currentSession, type Session } from './sessions.js';
+export { Sessions, businessesOf, type Session, type Role, type RoleGrant, type ActingFor, type Audience } from './sessions.js';
+export { principal, allows, mayActIn, maySeeRecord, officeScope } from './access.js';
+export { officePage } from './office/office.js';
 export { DEMO_ACCOUNTS, demoKeyFile } from './demo.js';
 export { demoFacePhoto } from './face/index.js';
 export { openSmsChannel, type SmsChannel } from './sms-channel.js';
@@ -25,12 +31,15 @@ export interface IdentityOptions {
   sms?: SmsSender;
   /** The SMS stand-in's inbox, shown on the code screen outside production. */
   smsInbox?: string;
+  /** The agencies of the catalog, for the roles an administrator grants. */
+  agencies?: AgencyList;
 }
 
 /** People, accounts, the OpenID Connect provider (OneID), sign-in, sessions and the cabinet. */
 export function identityModule(options: IdentityOptions = {}): Module {
   let provider: Provider | undefined;
-  let portalSecret = '';
+  let secrets: Record<'portal' | 'office', string> | undefined;
+  let sessions: Sessions | undefined;
   let ca: Ca | undefined;
   let face: FaceChannel | undefined;
   return {
@@ -41,13 +50,16 @@ export function identityModule(options: IdentityOptions = {}): Module {
       return seedDemoPeople(ctx.db, ctx.config, ca);
     },
     async start(ctx: AppContext) {
-      ({ provider, portalSecret } = await createProvider(ctx.db, ctx.config));
+      ({ provider, secrets } = await createProvider(ctx.db, ctx.config));
+      sessions = new Sessions(ctx.db, ctx.config);
+      await sessions.listen(ctx);
       ca ??= await openCa(ctx.config);
       face = await openFaceChannel(ctx.config);
     },
-    async stop() { await face?.close(); },
+    async stop() { await face?.close(); await sessions?.close(); },
     routes(app: FastifyInstance, ctx: AppContext) {
-      if (!provider) throw new Error('identity routes registered before start');
+      if (!provider || !sessions || !secrets) throw new Error('identity routes registered before start');
+      app.checkAccess = accessCheck(sessions);
       const callback = provider.callback();
       // The provider is a Koa app: hand it the raw request, with the body Fastify already read
       // and the security headers every response carries.
@@ -61,12 +73,14 @@ export function identityModule(options: IdentityOptions = {}): Module {
       // Token, revocation and logout requests come from clients with their own proofs (client
       // secret, PKCE, the provider's own xsrf field), not from our forms.
       for (const url of ['/.well-known/openid-configuration', '/oidc/*']) {
-        app.route({ method: methods, url, handler: mount, config: { csrf: false }, schema: { hide: true } });
+        app.route({ method: methods, url, handler: mount, config: { csrf: false, access: 'public' }, schema: { hide: true } });
       }
       if (!options.sms) throw new Error('identity needs an SMS sender to serve sign-in');
       interactionRoutes(app, { provider, db: ctx.db, sms: options.sms, smsInbox: options.smsInbox });
       methodRoutes(app, { provider, db: ctx.db, ca: ca!, face: face!.matcher, demo: !ctx.config.production });
-      portalRoutes(app, { db: ctx.db, config: ctx.config, portalSecret });
+      for (const audience of ['portal', 'office'] as const) clientRoutes(app, { db: ctx.db, config: ctx.config, sessions, secret: secrets[audience], audience });
+      cabinetRoutes(app, { db: ctx.db, sessions });
+      officeRoutes(app, { db: ctx.db, sessions, agencies: options.agencies ?? (() => []) });
     },
     ready: () => provider !== undefined,
   };

@@ -3,7 +3,7 @@ import type { Params } from './i18n.js';
 /** Codes every module may raise; modules add theirs as `<module>.<what>`. */
 export type PlatformErrorCode =
   | 'not-found' | 'validation' | 'rate-limited' | 'internal' | 'csrf' | 'bad-request'
-  | 'payload-too-large' | 'unsupported-media-type' | 'method-not-allowed' | 'unavailable';
+  | 'payload-too-large' | 'unsupported-media-type' | 'method-not-allowed' | 'unavailable' | 'unauthorized' | 'forbidden';
 
 export interface FieldError {
   /** JSON pointer to the field, e.g. `/q` or `#/query/page`. */

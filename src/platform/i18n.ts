@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { fromRoot } from './paths.js';
 
 /** The five locales, by URL prefix. `uz` (Uzbek, Latin script) is the default. */
@@ -22,24 +23,43 @@ export function isLocale(value: unknown): value is Locale {
 }
 
 type Catalogue = Map<string, string | Record<string, string>>;
-const LOCALES_DIR = fromRoot('src', 'locales') + '/';
+const SRC_DIR = fromRoot('src');
 
-function flatten(node: Record<string, unknown>, prefix: string, out: Catalogue): Catalogue {
+function flatten(node: Record<string, unknown>, prefix: string, out: Catalogue, file: string): Catalogue {
   for (const [key, value] of Object.entries(node)) {
     const path = prefix + key;
     // An object whose keys are plural categories is one message, not a group.
-    if (value && typeof value === 'object' && 'other' in value) out.set(path, value as Record<string, string>);
-    else if (value && typeof value === 'object') flatten(value as Record<string, unknown>, `${path}.`, out);
-    else out.set(path, String(value));
+    if (value && typeof value === 'object' && 'other' in value) add(out, path, value as Record<string, string>, file);
+    else if (value && typeof value === 'object') flatten(value as Record<string, unknown>, `${path}.`, out, file);
+    else add(out, path, String(value), file);
   }
   return out;
 }
 
-/** Loads `src/locales/<locale>.json`; exported for the test that keeps them in step. */
-export function loadCatalogues(dir = LOCALES_DIR): Record<string, Catalogue> {
+function add(out: Catalogue, key: string, message: string | Record<string, string>, file: string) {
+  if (out.has(key)) throw new Error(`${file}: the key ${key} is already defined in another catalogue`);
+  out.set(key, message);
+}
+
+/** Every `locales` folder under `src`: the shared one and each module's own. */
+export function catalogueDirs(root = SRC_DIR): string[] {
+  return (readdirSync(root, { recursive: true }) as string[])
+    .filter((p) => p.split(sep).at(-1) === 'locales' && statSync(join(root, p)).isDirectory())
+    .map((p) => join(root, p)).sort();
+}
+
+/**
+ * Loads `<locale>.json` from every `locales` folder (`src/locales` for the shared texts,
+ * `src/<module>/locales` for a module's own) into one catalogue per locale; a key defined
+ * twice is an error. Exported for the test that keeps them in step.
+ */
+export function loadCatalogues(dirs = catalogueDirs()): Record<string, Catalogue> {
   const result: Record<string, Catalogue> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    result[file.replace(/\.json$/, '')] = flatten(JSON.parse(readFileSync(dir + file, 'utf8')), '', new Map());
+  for (const dir of dirs) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      const locale = file.replace(/\.json$/, '');
+      flatten(JSON.parse(readFileSync(join(dir, file), 'utf8')), '', result[locale] ??= new Map(), join(dir, file));
+    }
   }
   return result;
 }

@@ -17,3 +17,4 @@ export { toProblem, wantsProblem, sendProblem, type Problem } from './http/probl
 export { metrics } from './http/metrics.js';
 export type { AppContext, Module } from './module.js';
 export { opsRoutes, ProblemSchema } from './http/ops.js';
+export { ACCESS_LEVELS, type Access, type AccessCheck, type RouteEntry } from './http/access.js';

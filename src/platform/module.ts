@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { Db } from './db/database.js';
+import type { Database, Db } from './db/database.js';
 import type { Migrations } from './db/migrate.js';
 import type { OutboxDispatcher } from './outbox.js';
 
@@ -10,6 +10,8 @@ export interface AppContext {
   config: Config;
   db: Db;
   engine: 'pglite' | 'postgres';
+  /** Notifications between processes over the database (`pg_notify`). */
+  listen: Database['listen'];
   log: Logger;
   outbox: OutboxDispatcher;
 }

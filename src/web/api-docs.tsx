@@ -8,7 +8,7 @@ interface Operation { summary?: string; parameters?: { name: string; in: string;
 /** A readable page of the API, made from the same OpenAPI document that `/api/openapi.json` serves. */
 export function apiDocsRoutes(app: FastifyInstance): void {
   const pages = new Map<string, RenderedPage>();
-  app.get('/api/docs', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/api/docs', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
     const { locale } = request;
     const t = translator(locale);
     let page = pages.get(locale);

@@ -26,12 +26,12 @@ export function assetUrl(name: string): string {
 }
 
 export function assetRoutes(app: FastifyInstance): void {
-  app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true }, config: { rateLimit: false } }, async (request, reply) => {
+  app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async (request, reply) => {
     const asset = assets.get(request.params.name);
     if (!asset) return reply.callNotFound();
     reply.type(asset.type).header('cache-control', 'public, max-age=31536000, immutable').header('vary', 'accept-encoding');
     if (/\bbr\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'br').send(asset.br);
     return reply.send(asset.body);
   });
-  app.get('/favicon.ico', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) => reply.redirect(assetUrl('favicon.svg'), 301));
+  app.get('/favicon.ico', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async (_request, reply) => reply.redirect(assetUrl('favicon.svg'), 301));
 }

@@ -6,13 +6,14 @@ import { translator, type Db, type Locale, type Translate } from '../../platform
 import { ErrorSummary, Field } from '../../web/index.js';
 import { screens } from './screen.js';
 import { DUMMY_HASH, verifyPassword } from '../password.js';
-import { audit, clearFailedPasswords, findAccountByLogin, findPerson, recordFailedPassword, sha256 } from '../identity.store.js';
+import { audit, findAccountByLogin, findPerson, sha256 } from '../identity.store.js';
+import { clearFailures, countFailure, limits, waitSeconds } from '../throttle.js';
 
 /** Anything that can send a text message (the SMS gateway adapter). */
 export interface SmsSender { send(phone: string, text: string): Promise<unknown> }
 
-const OTP_TTL_SECONDS = 300;
-const OTP_MAX_ATTEMPTS = 5;
+export const OTP_TTL_SECONDS = 300;
+export const OTP_MAX_ATTEMPTS = 5;
 
 type Params = { uid: string };
 
@@ -33,6 +34,7 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
       <>
         <h1>{t('signin.title')}</h1>
         <p class="lead">{t('signin.lead')}</p>
+        {!error && (request.query as { reset?: string } | undefined)?.reset === 'done' && <p class="notice" role="status">{t('reset.done')}</p>}
         <ErrorSummary title={t('signin.problem')} errors={error ? [{ href: '#login', text: error }] : []} />
         <form method="post" action={`/oidc/interaction/${uid}/password`} class="panel" novalidate>
           <input type="hidden" name="_csrf" value={csrf} />
@@ -40,6 +42,8 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
           <Field name="password" label={t('signin.password')} type="password" autocomplete="current-password" required />
           <button class="button" type="submit">{t('signin.continue')}</button>
         </form>
+        <p><a href={`/oidc/interaction/${uid}/reset`}>{t('reset.link')}</a></p>
+        <p><a href={`/oidc/interaction/${uid}/register`}>{t('register.link')}</a></p>
         <h2>{t('signin.other-ways')}</h2>
         <ul>
           <li><a href={`/oidc/interaction/${uid}/esign`}>{t('signin.with-signature')}</a></li>
@@ -68,7 +72,7 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
     ), error ? 400 : 200);
   }
 
-  app.get<{ Params: Params }>('/oidc/interaction/:uid', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: Params }>('/oidc/interaction/:uid', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
     if (interaction.prompt.name === 'login') return loginForm(request, reply, interaction.uid);
@@ -91,7 +95,7 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
   });
 
   app.post<{ Params: Params; Body: { login?: string; password?: string } }>('/oidc/interaction/:uid/password', {
-    schema: { hide: true }, config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+    schema: { hide: true }, config: { access: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
   }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
@@ -100,14 +104,16 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
     const password = String(request.body?.password ?? '').slice(0, 256);
     if (!login || !password) return loginForm(request, reply, interaction.uid, t('signin.missing'), login);
     const account = await findAccountByLogin(db, login);
-    const locked = account?.lockedUntil && new Date(account.lockedUntil) > new Date();
+    // An unknown login is held back by the same rule as an account, so delays reveal nothing.
+    const keys = [account ? limits.account(account.id) : limits.login(login), limits.address(request.ip)];
+    const wait = await waitSeconds(db, keys);
     const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-    if (!account || locked || !valid) {
-      if (account && !locked) await recordFailedPassword(db, account.id);
-      await audit(db, { action: 'signin.failed', subject: account?.id ?? null, ip: request.ip, detail: { reason: locked ? 'locked' : 'password' } });
-      return loginForm(request, reply, interaction.uid, t(locked ? 'signin.wait' : 'signin.wrong'), login);
+    if (!account || wait > 0 || !valid) {
+      if (wait === 0) await countFailure(db, keys);
+      await audit(db, { action: 'signin.failed', subject: account?.id ?? null, ip: request.ip, detail: { reason: wait > 0 ? 'throttled' : 'password' } });
+      return loginForm(request, reply, interaction.uid, wait > 0 ? t('signin.wait-seconds', { count: wait }) : t('signin.wrong'), login);
     }
-    await clearFailedPasswords(db, account.id);
+    await clearFailures(db, keys.slice(0, 1));
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await db.insertInto('identity_otp').values({
       id: interaction.uid, person_id: account.id, purpose: 'signin', code_hash: sha256(`${interaction.uid}:${code}`),
@@ -123,7 +129,7 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
   });
 
   app.post<{ Params: Params; Body: { code?: string } }>('/oidc/interaction/:uid/otp', {
-    schema: { hide: true }, config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+    schema: { hide: true }, config: { access: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
   }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
@@ -144,7 +150,7 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
     await finish(request, reply, { login: { accountId: person.id, amr: ['pwd', 'sms'] } });
   });
 
-  app.post<{ Params: Params }>('/oidc/interaction/:uid/consent', { schema: { hide: true } }, async (request, reply) => {
+  app.post<{ Params: Params }>('/oidc/interaction/:uid/consent', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid || interaction.prompt.name !== 'consent') return expired(request, reply);
     const accountId = interaction.session?.accountId;
@@ -159,7 +165,7 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
     await provider.interactionFinished(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });
   });
 
-  app.get<{ Params: Params }>('/oidc/interaction/:uid/abort', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: Params }>('/oidc/interaction/:uid/abort', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
     await finish(request, reply, { error: 'access_denied', error_description: 'The user cancelled the sign-in' });

@@ -25,7 +25,7 @@ export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; d
   const personByPinfl = (pinfl: string) =>
     db.selectFrom('identity_person').select(PERSON_COLUMNS).where('pinfl', '=', pinfl).executeTakeFirst().then((row) => row && toPerson(row));
 
-  app.get<{ Params: Params }>('/oidc/interaction/:uid/esign', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: Params }>('/oidc/interaction/:uid/esign', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
     const challenge = createChallenge();
@@ -60,7 +60,7 @@ export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; d
   }
 
   app.post<{ Params: Params; Body: { challenge?: string; signature?: string; certificate?: string } }>('/oidc/interaction/:uid/esign', {
-    schema: { hide: true }, config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+    schema: { hide: true }, config: { access: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
   }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
@@ -116,21 +116,21 @@ export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; d
 
   // Outside production: the demo people's faces, to "take" a photo with on the face screen.
   if (demo) {
-    app.get<{ Params: { file: string } }>('/demo/face/:file', { schema: { hide: true } }, async (request, reply) => {
+    app.get<{ Params: { file: string } }>('/demo/face/:file', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
       const account = DEMO_ACCOUNTS.find((a) => `${a.role}.png` === request.params.file);
       if (!account) return reply.callNotFound();
       return reply.type('image/png').header('cache-control', 'no-store').send(demoFacePhoto(account.id));
     });
   }
 
-  app.get<{ Params: Params }>('/oidc/interaction/:uid/face', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: Params }>('/oidc/interaction/:uid/face', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
     return faceForm(interaction.uid, request, reply);
   });
 
   app.post<{ Params: Params }>('/oidc/interaction/:uid/face', {
-    schema: { hide: true }, config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+    schema: { hide: true }, config: { access: 'public', rateLimit: { max: 10, timeWindow: 60_000 } },
   }, async (request, reply) => {
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);

@@ -6,9 +6,11 @@ import { findPerson, personClaims } from '../identity.store.js';
 import { kyselyAdapter } from './adapter.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 
-/** The portal's own client: it signs people in through the provider like any other. */
-export const PORTAL_CLIENT_ID = 'darcha-portal';
-export const PORTAL_CALLBACK = '/auth/callback';
+/** The portal and the back office are clients: they sign people in through the provider like any other. */
+export const FIRST_PARTY = {
+  portal: { clientId: 'darcha-portal', name: 'Darcha', callback: '/auth/callback', afterLogout: '/' },
+  office: { clientId: 'darcha-office', name: 'Darcha back office', callback: '/office/auth/callback', afterLogout: '/office' },
+} as const;
 
 /** Where the provider's endpoints live; discovery stays at /.well-known/openid-configuration. */
 export const OIDC_ROUTES = {
@@ -56,12 +58,15 @@ export async function saveClient(db: Db, metadata: { client_id: string; redirect
  * The OpenID Connect provider (OneID role) at the portal's origin, with its storage in our
  * database. Sign-in and consent screens are ours (`interactions.tsx`).
  */
-export async function createProvider(db: Db, config: Config): Promise<{ provider: Provider; portalSecret: string }> {
-  const portalSecret = await saveClient(db, {
-    client_id: PORTAL_CLIENT_ID, client_name: 'Darcha', first_party: true,
-    redirect_uris: [`${config.publicUrl}${PORTAL_CALLBACK}`], post_logout_redirect_uris: [`${config.publicUrl}/`],
-    scope: 'openid profile pinfl business',
-  });
+export async function createProvider(db: Db, config: Config): Promise<{ provider: Provider; secrets: Record<keyof typeof FIRST_PARTY, string> }> {
+  const secrets = {} as Record<keyof typeof FIRST_PARTY, string>;
+  for (const [audience, client] of Object.entries(FIRST_PARTY) as [keyof typeof FIRST_PARTY, (typeof FIRST_PARTY)[keyof typeof FIRST_PARTY]][]) {
+    secrets[audience] = await saveClient(db, {
+      client_id: client.clientId, client_name: client.name, first_party: true,
+      redirect_uris: [`${config.publicUrl}${client.callback}`], post_logout_redirect_uris: [`${config.publicUrl}${client.afterLogout}`],
+      scope: 'openid profile pinfl business',
+    });
+  }
   const configuration: Configuration = {
     adapter: kyselyAdapter(db),
     async findAccount(_ctx, sub) {
@@ -112,5 +117,5 @@ export async function createProvider(db: Db, config: Config): Promise<{ provider
   };
   const provider = new Provider(config.publicUrl, configuration);
   provider.proxy = config.TRUST_PROXY;
-  return { provider, portalSecret };
+  return { provider, secrets };
 }

@@ -12,6 +12,11 @@ export interface Database {
   db: Db;
   /** `pglite` for the embedded engine, `postgres` for a server. */
   engine: 'pglite' | 'postgres';
+  /**
+   * Calls `handler` with the payload of every `pg_notify(channel, …)`, from any process on
+   * the same database; returns the function that stops listening.
+   */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -36,7 +41,7 @@ export async function openDatabase(options: { url?: string; dataDir?: string; po
     pool.on('error', (error) => options.onIdleError?.(error));
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return { db, engine: 'postgres', listen: (channel, handler) => listenPostgres(options.url!, channel, handler, options.onIdleError), close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
@@ -47,6 +52,31 @@ export async function openDatabase(options: { url?: string; dataDir?: string; po
   return {
     db,
     engine: 'pglite',
+    listen: (channel, handler) => pglite.listen(channel, handler),
     close: async () => { await db.destroy(); await pglite.close(); },
   };
+}
+
+/**
+ * LISTEN needs a connection of its own, outside the pool; when the server drops it, a new
+ * one is opened after a second (notifications sent in between are lost, which the
+ * listeners' own expiry covers).
+ */
+async function listenPostgres(url: string, channel: string, handler: (payload: string) => void, onError?: (error: Error) => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (message) => { if (message.channel === channel) handler(message.payload ?? ''); });
+    next.on('error', (error) => {
+      onError?.(error);
+      next.end().catch(() => {});
+      if (!stopped) setTimeout(() => connect().catch((e) => onError?.(e as Error)), 1000).unref();
+    });
+    await next.connect();
+    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    client = next;
+  };
+  await connect();
+  return async () => { stopped = true; await client?.end().catch(() => {}); };
 }

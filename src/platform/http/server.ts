@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -13,6 +13,7 @@ import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, t, type Locale } fr
 import { sendProblem, toProblem, wantsProblem } from './problem.js';
 import { metricsPlugin } from './metrics.js';
 import { securityHeaders } from './security-headers.js';
+import type { Access, AccessCheck, RouteEntry } from './access.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,6 +23,14 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set false on a route that takes no cookie-authenticated form (e.g. a signed callback). */
     csrf?: boolean;
+    /** Who may call the route (see access.ts); every route says. */
+    access?: Access;
+  }
+  interface FastifyInstance {
+    /** Every route registered, with its access: the authorization test walks it. */
+    routeTable: RouteEntry[];
+    /** Set by the identity module; until then every protected route is refused. */
+    checkAccess: AccessCheck;
   }
 }
 
@@ -106,13 +115,21 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
   });
   await app.register(metricsPlugin);
 
-  // Every route that changes something checks the CSRF token, unless it opts out; the
-  // check is attached to those routes only, so reads pay nothing for it.
+  // Every route is recorded with its access. A protected route first checks who calls it;
+  // every route that changes something checks the CSRF token, unless it opts out. The checks
+  // are attached to those routes only, so public reads pay nothing for them.
+  app.decorate('routeTable', [] as RouteEntry[]);
+  app.decorate('checkAccess', (async () => { throw new AppError('forbidden', 403); }) as AccessCheck);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!methods.some((m) => UNSAFE.has(m)) || route.config?.csrf === false) return;
+    const access = route.config?.access;
+    for (const method of methods) if (method !== 'HEAD') app.routeTable.push({ method, url: route.url, access });
+    const checks: preHandlerAsyncHookHandler[] = [];
+    if (access && access !== 'public') checks.push(function checkAccess(request, reply) { return app.checkAccess(request, reply, access); });
+    if (methods.some((m) => UNSAFE.has(m)) && route.config?.csrf !== false) checks.push(app.csrfProtection as unknown as preHandlerAsyncHookHandler);
+    if (checks.length === 0) return;
     const existing = route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [];
-    route.preHandler = [app.csrfProtection, ...existing];
+    route.preHandler = [...checks, ...existing];
   });
 
   app.setNotFoundHandler((request, reply) => handleError(new AppError('not-found', 404), request, reply));

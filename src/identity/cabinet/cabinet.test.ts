@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTestApp, type TestApp } from '../testing.js';
-import { sha256 } from './identity.store.js';
-import { DEMO_ACCOUNTS, logDataAccess } from './index.js';
+import { startTestApp, type TestApp } from '../../testing.js';
+import { sha256 } from '../identity.store.js';
+import { DEMO_ACCOUNTS, logDataAccess } from '../index.js';
 
 let app: TestApp;
 const citizen = DEMO_ACCOUNTS[0];
