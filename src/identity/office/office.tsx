@@ -169,7 +169,7 @@ export function officeRoutes(app: FastifyInstance, deps: { db: Db; sessions: Ses
 
 function RolesTable({ t, l, roles, agencyName }: { t: Translate; l: Locale; roles: Session['roles']; agencyName: (id: string | null, l: Locale) => string }) {
   return (
-    <Table caption={t('office.home.my-roles')} head={[t('office.people.role'), t('office.people.agency'), t('office.people.unit'), t('office.people.region')]}
+    <Table caption={t('office.people.roles-caption')} head={[t('office.people.role'), t('office.people.agency'), t('office.people.unit'), t('office.people.region')]}
       rows={roles.map((r) => [t(`office.role.${r.role}`), agencyName(r.agencyId, l), r.unit ?? '—', r.region ? t(`region.${r.region}`) : '—'])} />
   );
 }
