@@ -1,4 +1,5 @@
 import { sql, type ColumnType, type Generated, type Kysely, type Migration } from 'kysely';
+import { businessMigrations } from './business/business.migration.js';
 
 type Json<T> = ColumnType<T, string, string>;
 
@@ -18,7 +19,7 @@ export interface IdentityTables {
     email: string | null;
     locale: string;
     /** Where notifications go besides the cabinet: any of sms, email, telegram. */
-    channels: Generated<Json<string[]>>;
+    channels: ColumnType<string[], string | undefined, string>;
     telegram_chat_id: string | null;
     created_at: Generated<Date>;
   };
@@ -96,6 +97,8 @@ export interface IdentityTables {
     id: Generated<number>; person_id: string; business_id: string | null; at: Generated<Date>; message_key: string;
     params: Json<Record<string, string | number>>; link: string | null; read_at: Date | null;
   };
+  /** Whom the person acts for towards a client, per grant (chosen at sign-in); no business: themselves. */
+  identity_grant_business: { grant_id: string; person_id: string; business_id: string | null; locale: string; chosen_at: Generated<Date> };
 }
 
 export const identityMigrations: Record<string, Migration> = {
@@ -266,4 +269,5 @@ export const identityMigrations: Record<string, Migration> = {
       await db.schema.createIndex('identity_notification_person').on('identity_notification').columns(['person_id', 'at']).execute();
     },
   },
+  ...businessMigrations,
 };

@@ -12,7 +12,7 @@ export {
 } from './i18n.js';
 export { startPoller, type Poller } from './poller.js';
 export { enqueue, OutboxDispatcher, outboxMigrations, type OutboxHandler } from './outbox.js';
-export { createServer, toAppError, fieldMessage, type ErrorPageRenderer } from './http/server.js';
+export { createServer, toAppError, fieldMessage, withMultipart, type ErrorPageRenderer } from './http/server.js';
 export { toProblem, wantsProblem, sendProblem, type Problem } from './http/problem.js';
 export { metrics } from './http/metrics.js';
 export type { AppContext, Module } from './module.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import { sql } from 'kysely';
-import { translator, type Db } from '../../platform/index.js';
+import { translator, withMultipart, type Db } from '../../platform/index.js';
 import { assetUrl, ErrorSummary, Field } from '../../web/index.js';
 import type { FaceMatcher } from '../face/index.js';
 import { audit, sha256, toPerson, PERSON_COLUMNS } from '../identity.store.js';
@@ -129,7 +129,7 @@ export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; d
     return faceForm(interaction.uid, request, reply);
   });
 
-  app.post<{ Params: Params }>('/oidc/interaction/:uid/face', {
+  withMultipart(app, (scoped) => scoped.post<{ Params: Params }>('/oidc/interaction/:uid/face', {
     schema: { hide: true }, config: { access: 'public', rateLimit: { max: 10, timeWindow: 60_000 } },
   }, async (request, reply) => {
     const interaction = await details(request, reply);
@@ -161,5 +161,5 @@ export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; d
     }
     await audit(db, { actor: person.id, action: 'signin', subject: person.id, ip: request.ip, detail: { method: 'face', client: interaction.params.client_id } });
     return finish(request, reply, { login: { accountId: person.id, amr: ['face'] } });
-  });
+  }));
 }

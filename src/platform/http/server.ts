@@ -96,8 +96,6 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
     done();
   });
   await app.register(formbody);
-  // Multipart forms (photos, attachments) are read as streams by the routes that take them.
-  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 50 } });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     // A multipart form carries its token in the address: its body is read by the route, after the check.
@@ -194,5 +192,18 @@ function lazyChild(logger: Logger, bindings: Record<string, unknown>, options: P
       const value = Reflect.get(real(), prop);
       return typeof value === 'function' ? value.bind(real()) : value;
     },
+  });
+}
+
+/**
+ * Registers routes that take multipart forms (photos, attachments), read as streams by
+ * their handlers. The multipart plugin adds hooks to every request of its scope, so it is
+ * registered in a scope of its own rather than for the whole server; elsewhere a
+ * multipart body is refused as an unsupported media type.
+ */
+export function withMultipart(app: FastifyInstance, routes: (scoped: FastifyInstance) => unknown): void {
+  app.register(async (scoped) => {
+    await scoped.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 10, fields: 50 } });
+    routes(scoped as unknown as FastifyInstance);
   });
 }
