@@ -153,6 +153,8 @@ export function registrationRoutes(app: FastifyInstance, deps: FlowDeps): void {
     const birthDate = parseBirthDate(values.birthDate);
     if (!values.birthDate) errors.birth_date = t('register.birth-date-missing');
     else if (!birthDate) errors.birth_date = t('register.birth-date-format');
+    // An account is one's own from 16, the age of the ID card; a child is served through a parent.
+    else if (birthDate > sixteenYearsAgo()) errors.birth_date = t('register.too-young');
     let phone = '';
     if (!values.phone) errors.phone = t('register.phone-missing');
     else {
@@ -267,4 +269,10 @@ export function registrationRoutes(app: FastifyInstance, deps: FlowDeps): void {
     reply.header('set-cookie', `${STATE_COOKIE}=; Path=${base(uid)}; Max-Age=0; HttpOnly; SameSite=Lax`);
     await finish(request, reply, { login: { accountId: state.p, amr: ['pwd', 'sms'] } });
   });
+}
+
+/** The latest birth date of someone who is 16 today, as `YYYY-MM-DD` (Tashkent's calendar day). */
+function sixteenYearsAgo(): string {
+  const today = new Date(Date.now() + 5 * 3600_000).toISOString().slice(0, 10);
+  return `${Number(today.slice(0, 4)) - 16}${today.slice(4)}`;
 }

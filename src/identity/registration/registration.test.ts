@@ -13,6 +13,8 @@ before(async () => { app = await startTestApp(); });
 after(() => app.close());
 
 // People of demo/identity/people.yaml without an account.
+/** A child of the demo population (born 2020): too young for an account of their own. */
+const CHILD_PINFL = '50305204082706';
 const ELDOR = { pinfl: '32209937102275', birth: '1993-09-22', typedBirth: '22.09.1993', first: 'Eldor' };
 const MUNISA = { pinfl: '41412761680374', birth: '1976-12-14', phone: '998972231448' };
 const NODIR = { pinfl: '31608745603908', birth: '1974-08-16', phone: '998937564923' };
@@ -177,7 +179,9 @@ test('what is typed is checked field by field, and hostile input is refused with
   assert.match(fieldError(short.body, 'pinfl') ?? '', /14 digits/);
   assert.match(fieldError(short.body, 'birth_date') ?? '', /real date of birth/);
 
-  const foreign = await browser.submit(short, { kind: 'foreigner', document: 'A1', country: 'Turkey', birth_date: '1997-04-07', phone: FOREIGNER.phone });
+  const child = await browser.submit(short, { kind: 'citizen', pinfl: CHILD_PINFL, birth_date: '2020-05-03', phone: '+998 90 555-12-12' });
+  assert.match(fieldError(child.body, 'birth_date') ?? '', /16 and over/);
+  const foreign = await browser.submit(child, { kind: 'foreigner', document: 'A1', country: 'Turkey', birth_date: '1997-04-07', phone: FOREIGNER.phone });
   assert.match(fieldError(foreign.body, 'document') ?? '', /5 to 20/);
   assert.match(fieldError(foreign.body, 'country') ?? '', /two-letter code/);
 
