@@ -5,7 +5,7 @@ import {
   type AppContext, type Config, type Database, type Module,
 } from './platform/index.js';
 import { catalogModule } from './catalog/index.js';
-import { identityModule, openSmsChannel, type SmsSender } from './identity/index.js';
+import { identityModule, openSmsChannel, openTelegramChannel, type SmsSender, type TelegramChannel } from './identity/index.js';
 import { apiDocsRoutes, renderErrorPage, webModule } from './web/index.js';
 
 export interface App {
@@ -16,14 +16,16 @@ export interface App {
   seeded: boolean;
   /** Outside production without a gateway: where the SMS stand-in shows the messages. */
   smsInbox?: string;
+  /** Outside production without a bot: where the Telegram Bot API stand-in shows the bot's messages. */
+  telegramInbox?: string;
   close(): Promise<void>;
 }
 
 /** The modules in the order they start; routes are registered in the same order. */
-export function createModules(deps: { sms?: SmsSender; smsInbox?: string } = {}): Module[] {
+export function createModules(deps: { sms?: SmsSender; smsInbox?: string; telegram?: TelegramChannel } = {}): Module[] {
   const catalog = catalogModule();
   const agencies = () => catalog.catalog?.snapshot.agencies ?? [];
-  return [webModule, catalog, identityModule({ sms: deps.sms, smsInbox: deps.smsInbox, agencies })];
+  return [webModule, catalog, identityModule({ sms: deps.sms, smsInbox: deps.smsInbox, telegram: deps.telegram, agencies, services: () => catalog.catalog?.snapshot.services ?? [] })];
 }
 
 /**
@@ -36,7 +38,8 @@ export async function createApp(config: Config, options: { database?: Database; 
     url: config.DATABASE_URL, dataDir: config.dataDir, onIdleError: (error) => log.warn({ err: error }, 'idle database connection lost'),
   });
   const smsChannel = options.sms || options.modules ? undefined : await openSmsChannel(config);
-  const modules = options.modules ?? createModules({ sms: options.sms ?? smsChannel?.sender, smsInbox: smsChannel?.inboxUrl });
+  const telegramChannel = options.modules ? undefined : await openTelegramChannel(config, log);
+  const modules = options.modules ?? createModules({ sms: options.sms ?? smsChannel?.sender, smsInbox: smsChannel?.inboxUrl, telegram: telegramChannel });
   const migrations = Object.assign({}, outboxMigrations, ...modules.map((m) => m.migrations ?? {}));
   await migrateToLatest(database.db, migrations);
 
@@ -65,7 +68,7 @@ export async function createApp(config: Config, options: { database?: Database; 
   outbox.start();
 
   return {
-    server, ctx, modules, seeded, smsInbox: smsChannel?.inboxUrl,
+    server, ctx, modules, seeded, smsInbox: smsChannel?.inboxUrl, telegramInbox: telegramChannel?.inboxUrl,
     async close() {
       // Requests under way get a few seconds to finish; a connection still held after that
       // (a client that never reads its answer) must not keep the process from stopping.
@@ -75,6 +78,7 @@ export async function createApp(config: Config, options: { database?: Database; 
       await outbox.stop();
       for (const module of [...modules].reverse()) await module.stop?.();
       await smsChannel?.close();
+      await telegramChannel?.close();
       if (!options.database) await database.close();
     },
   };

@@ -35,6 +35,14 @@ export class SmsInbox {
   async count(phone: string): Promise<number> { return (await this.messages(phone)).length; }
 }
 
+/** Reads the Telegram Bot API stand-in's record of what the bot sent, newest first, as a chat would see it. */
+export class TelegramInbox {
+  constructor(readonly url: string) {}
+  async messages(chatId: string | number): Promise<{ message_id: number; chat_id: string; text: string }[]> {
+    return (await fetch(`${this.url}?chat_id=${encodeURIComponent(String(chatId))}`)).json() as Promise<{ message_id: number; chat_id: string; text: string }[]>;
+  }
+}
+
 /**
  * A session for a person as if they had signed in (portal or back office), optionally acting
  * for a business; returns the cookie header value. For tests of what comes after sign-in.
@@ -86,6 +94,8 @@ export interface TestApp extends App {
   url: string;
   /** The inbox of the SMS gateway stand-in the app sends through. */
   sms: SmsInbox;
+  /** The inbox of the Telegram Bot API stand-in the bot sends through. */
+  telegram: TelegramInbox;
   config: Config;
 }
 
@@ -104,6 +114,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     url,
     sms: new SmsInbox(app.smsInbox!),
+    telegram: new TelegramInbox(app.telegramInbox!),
     async close() {
       await app.close();
       await database.close();

@@ -1,11 +1,13 @@
 import { sql, type ColumnType, type Generated, type Kysely, type Migration } from 'kysely';
 import type { LocalText } from '../platform/index.js';
 import type { LegalBasis } from './catalog.types.js';
+import { editorMigrations, type EditorTables } from './editor/editor.tables.js';
 
 /** A jsonb column: written as JSON text, read back parsed. */
 type Json<T> = ColumnType<T, string, string>;
 
-export interface CatalogTables {
+/** The catalog's tables, with the editor's drafts. */
+export interface CatalogTables extends EditorTables {
   catalog_sphere: { id: string; position: number; icon: string; name: Json<LocalText> };
   catalog_agency: {
     id: string; parent_id: string | null; kind: string; region: string; name: Json<LocalText>; address: Json<LocalText>;
@@ -83,4 +85,5 @@ export const catalogMigrations: Record<string, Migration> = {
       await db.insertInto('catalog_revision').values({ id: 1, revision: 0 }).execute();
     },
   },
+  ...editorMigrations,
 };

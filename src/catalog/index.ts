@@ -6,6 +6,7 @@ import { catalogPages } from './catalog.pages.js';
 import { CatalogService } from './catalog.service.js';
 import { countServices } from './catalog.store.js';
 import { catalogMigrations } from './catalog.tables.js';
+import { editorRoutes } from './editor/index.js';
 
 export type { CatalogTables } from './catalog.tables.js';
 export type * from './catalog.types.js';
@@ -35,10 +36,11 @@ export function catalogModule(): Module & { catalog?: CatalogService } {
       await catalog.reload();
       catalog.startPolling(ctx.config.CATALOG_POLL_MS);
     },
-    routes(app: FastifyInstance) {
+    routes(app: FastifyInstance, ctx: AppContext) {
       if (!catalog) throw new Error('catalog module routes registered before start');
       catalogApi(app, catalog);
       catalogPages(app, catalog);
+      editorRoutes(app, { db: ctx.db, catalog });
     },
     async stop() { await catalog?.stop(); },
     ready: () => catalog?.loaded ?? false,

@@ -3,8 +3,10 @@ import type Provider from 'oidc-provider';
 import type { AppContext, Module } from '../platform/index.js';
 import { identityMigrations } from './identity.tables.js';
 import { interactionRoutes, type SmsSender } from './oidc/interactions.js';
+import { registrationRoutes, resetRoutes } from './registration/index.js';
 import { createProvider, OIDC_ROUTES, saveClient } from './oidc/provider.js';
 import { cabinetRoutes } from './cabinet/cabinet.js';
+import { businessRoutes, type ServiceList } from './business/business.js';
 import { clientRoutes } from './rp.js';
 import { accessCheck } from './access.js';
 import { Sessions } from './sessions.js';
@@ -13,6 +15,9 @@ import { seedDemoPeople } from './demo.js';
 import { openCa, openFaceChannel, type FaceChannel } from './channels.js';
 import { methodRoutes } from './oidc/methods.js';
 import type { Ca } from './pki/index.js';
+import { NOTIFY_TOPIC, notificationSender, telegramReplySender, TELEGRAM_REPLY_TOPIC } from './notify.js';
+import { telegramRoutes } from './telegram/index.js';
+import type { TelegramChannel } from './telegram-channel.js';
 
 export type { IdentityTables } from './identity.tables.js';
 export type { SmsSender } from './oidc/interactions.js';
@@ -25,6 +30,16 @@ export { DEMO_ACCOUNTS, demoKeyFile } from './demo.js';
 export { demoFacePhoto } from './face/index.js';
 export { openSmsChannel, type SmsChannel } from './sms-channel.js';
 export { logDataAccess, type DataAccess } from './data-access.js';
+export { notify, type Notification } from './notify.js';
+export { openTelegramChannel, type TelegramChannel } from './telegram-channel.js';
+/** A page inside the personal cabinet (its navigation beside, no-store), for the modules that fill its sections. */
+export { sendCabinetPage, type CabinetSection } from './cabinet/nav.js';
+export { accountBar } from './business/account.js';
+export { audit } from './identity.store.js';
+// The demo CA for other modules: the exchange issues its members' and centre's certificates.
+export { openCa } from './channels.js';
+export { issueSystemCertificate, readCaCertificate, type Ca, type SystemCertificateOptions } from './pki/ca.js';
+export { readDemoPopulation, Prng, parsePinfl, PinflError, parseStir, StirError, districtById, regionById, type DemoPerson, type DemoBusiness, type DemoPopulation, type PlaceName, type RegionId } from './people/index.js';
 
 export interface IdentityOptions {
   /** Sends the one-time codes; the demo wires the SMS gateway stand-in. Not needed to migrate. */
@@ -33,6 +48,10 @@ export interface IdentityOptions {
   smsInbox?: string;
   /** The agencies of the catalog, for the roles an administrator grants. */
   agencies?: AgencyList;
+  /** The Telegram bot (or its stand-in) for notifications and chat linking; none: no Telegram. */
+  telegram?: TelegramChannel;
+  /** The catalog's services, for the scope of a power of representation. */
+  services?: ServiceList;
 }
 
 /** People, accounts, the OpenID Connect provider (OneID), sign-in, sessions and the cabinet. */
@@ -55,6 +74,9 @@ export function identityModule(options: IdentityOptions = {}): Module {
       await sessions.listen(ctx);
       ca ??= await openCa(ctx.config);
       face = await openFaceChannel(ctx.config);
+      // Notifications and the bot's answers go out after commit, retried by the outbox.
+      ctx.outbox.on(NOTIFY_TOPIC, notificationSender({ db: ctx.db, sms: options.sms, telegram: options.telegram?.bot, publicUrl: ctx.config.publicUrl, log: ctx.log }));
+      if (options.telegram) ctx.outbox.on(TELEGRAM_REPLY_TOPIC, telegramReplySender({ telegram: options.telegram.bot, log: ctx.log }));
     },
     async stop() { await face?.close(); await sessions?.close(); },
     routes(app: FastifyInstance, ctx: AppContext) {
@@ -77,9 +99,13 @@ export function identityModule(options: IdentityOptions = {}): Module {
       }
       if (!options.sms) throw new Error('identity needs an SMS sender to serve sign-in');
       interactionRoutes(app, { provider, db: ctx.db, sms: options.sms, smsInbox: options.smsInbox });
+      registrationRoutes(app, { provider, db: ctx.db, sms: options.sms, smsInbox: options.smsInbox });
+      resetRoutes(app, { provider, db: ctx.db, sms: options.sms, smsInbox: options.smsInbox });
       methodRoutes(app, { provider, db: ctx.db, ca: ca!, face: face!.matcher, demo: !ctx.config.production });
       for (const audience of ['portal', 'office'] as const) clientRoutes(app, { db: ctx.db, config: ctx.config, sessions, secret: secrets[audience], audience });
-      cabinetRoutes(app, { db: ctx.db, sessions });
+      cabinetRoutes(app, { db: ctx.db, sessions, telegram: options.telegram });
+      if (options.telegram) telegramRoutes(app, { db: ctx.db, webhookSecret: options.telegram.webhookSecret });
+      businessRoutes(app, { db: ctx.db, sessions, services: options.services ?? (() => []) });
       officeRoutes(app, { db: ctx.db, sessions, agencies: options.agencies ?? (() => []) });
     },
     ready: () => provider !== undefined,

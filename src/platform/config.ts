@@ -22,6 +22,20 @@ const Env = Type.Object({
   FACE_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   FACE_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   FACE_API_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  // The Telegram bot that sends notifications and links chats (Bot API, webhook updates).
+  TELEGRAM_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^\\d+:[A-Za-z0-9_-]+$' })),
+  TELEGRAM_BOT_USERNAME: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{3,31}$' })),
+  TELEGRAM_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  TELEGRAM_WEBHOOK_SECRET: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{16,256}$' })),
+  // The exchange (X-Road style): `serve` starts the demo gateways itself unless GATEWAYS=off;
+  // a gateway run alone fetches the signed configuration from EXCHANGE_CENTRAL_URL (default
+  // PUBLIC_URL), refreshes it every EXCHANGE_CONF_REFRESH_MS, gives up on a peer after
+  // EXCHANGE_TIMEOUT_MS, and with EXCHANGE_TLS=true gateways talk over mutual TLS.
+  GATEWAYS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  EXCHANGE_CENTRAL_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  EXCHANGE_CONF_REFRESH_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  EXCHANGE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  EXCHANGE_TLS: Type.Boolean({ default: false }),
 });
 type Env = Static<typeof Env>;
 
@@ -64,6 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (production && !parsed.COOKIE_SECRET) throw new ConfigError('Invalid configuration:\n  COOKIE_SECRET: required in production (at least 32 characters)');
   if (production && !parsed.PUBLIC_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_URL: required in production (e.g. https://darcha.example.uz)');
   if (production && !parsed.SMS_GATEWAY_URL) throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY_URL: required in production (the Eskiz gateway, e.g. https://notify.eskiz.uz), with SMS_GATEWAY_EMAIL and SMS_GATEWAY_PASSWORD');
+  // A bot is all four settings or none; without TELEGRAM_API_URL outside production, a stand-in is used.
+  const telegram = [parsed.TELEGRAM_API_URL, parsed.TELEGRAM_BOT_TOKEN, parsed.TELEGRAM_BOT_USERNAME, parsed.TELEGRAM_WEBHOOK_SECRET];
+  if ((production ? telegram.some(Boolean) : !!parsed.TELEGRAM_API_URL) && !telegram.every(Boolean)) {
+    throw new ConfigError('Invalid configuration:\n  TELEGRAM_API_URL, TELEGRAM_BOT_TOKEN, TELEGRAM_BOT_USERNAME, TELEGRAM_WEBHOOK_SECRET: give all four (a Telegram bot) or none');
+  }
   const dataDir = resolve(parsed.DATA_DIR);
   return {
     ...parsed,

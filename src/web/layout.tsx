@@ -13,11 +13,16 @@ export interface PageProps {
   breadcrumbs?: Crumb[];
   /** False on the home page, which has its own large search box. */
   headerSearch?: boolean;
+  /** Who is signed in and whom they act for, on personal and business pages: a bar under the header. */
+  account?: AccountBar;
   children: ComponentChildren;
 }
 
+/** The account bar's texts, already in the page's language: `actingFor` is the whole phrase ("acting for …"). */
+export interface AccountBar { name: string; actingFor?: string; switchUrl: string; switchLabel: string }
+
 /** The page shell of the portal: header with language switcher, main, footer. */
-export function Layout({ locale, t, title, path, description, breadcrumbs, headerSearch = true, children }: PageProps) {
+export function Layout({ locale, t, title, path, description, breadcrumbs, headerSearch = true, account, children }: PageProps) {
   const home = `/${locale}/`;
   return (
     <html lang={LOCALE_INFO[locale].tag}>
@@ -51,6 +56,14 @@ export function Layout({ locale, t, title, path, description, breadcrumbs, heade
             </nav>
           </div>
           {headerSearch && <div class="container header__search"><SearchBox action={`/${locale}/search`} t={t} id="header-q" /></div>}
+          {account && (
+            <div class="account-bar">
+              <div class="container account-bar__row">
+                <p class="account-bar__who"><strong>{account.name}</strong>{account.actingFor && <> · <span class="account-bar__acting">{account.actingFor}</span></>}</p>
+                <a href={account.switchUrl}>{account.switchLabel}</a>
+              </div>
+            </div>
+          )}
         </header>
         <main id="main" class="container main" tabIndex={-1}>
           {breadcrumbs && <Breadcrumbs items={[{ href: home, label: t('nav.home') }, ...breadcrumbs]} t={t} />}

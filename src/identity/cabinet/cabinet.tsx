@@ -1,13 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { LOCALES, translator, type Db } from '../../platform/index.js';
-import { Layout, renderPage, sendPage, SummaryList, Table } from '../../web/index.js';
+import { Button, SummaryList, Table } from '../../web/index.js';
 import { principal } from '../access.js';
 import { audit } from '../identity.store.js';
 import { dataAccessesOf } from '../data-access.js';
+import { countNotifications } from '../notify.js';
 import type { Sessions } from '../sessions.js';
+import type { TelegramChannel } from '../telegram-channel.js';
+import { sendCabinetPage } from './nav.js';
+import { notificationRoutes } from './notifications.js';
+import { settingsRoutes } from './settings.js';
 
-/** The personal cabinet: my data, who looked at it, my sessions. */
-export function cabinetRoutes(app: FastifyInstance, deps: { db: Db; sessions: Sessions }): void {
+/** What will fill the cabinet's sections that other modules own; until then each says what will appear there. */
+const PLACEHOLDERS = ['applications', 'appeals', 'documents'] as const;
+
+/**
+ * The personal cabinet: an overview (my data, who looked at it, my sessions), my applications,
+ * appeals and documents, notifications and settings (language, channels, Telegram).
+ */
+export function cabinetRoutes(app: FastifyInstance, deps: { db: Db; sessions: Sessions; telegram?: TelegramChannel }): void {
   const { db, sessions } = deps;
   for (const l of LOCALES) {
     app.get(`/${l}/cabinet`, { schema: { hide: true }, config: { access: 'person' } }, async (request, reply) => {
@@ -16,12 +27,13 @@ export function cabinetRoutes(app: FastifyInstance, deps: { db: Db; sessions: Se
       const { person } = session;
       const active = await sessions.list(person.id);
       const accesses = await dataAccessesOf(db, person.id);
-      const csrf = reply.generateCsrf();
+      const { unread } = await countNotifications(db, person.id);
+      const csrf = reply.csrfToken();
       const name = [person.nameLatin.first, person.nameLatin.middle, person.nameLatin.last].filter(Boolean).join(' ');
-      return sendPage(request, reply.header('cache-control', 'no-store'), renderPage(
-        <Layout locale={l} t={t} title={t('cabinet.title')} path="/cabinet" breadcrumbs={[{ label: t('cabinet.title') }]}>
+      return sendCabinetPage(request, reply, { section: 'overview', title: t('cabinet.title'), unread, children: <>
           <h1>{t('cabinet.title')}</h1>
           <p class="lead">{t('cabinet.welcome', { name })}</p>
+          {unread > 0 && <p class="notice"><a href={`/${l}/cabinet/notifications`}>{t('mycab.overview.unread', { count: unread })}</a></p>}
           <section class="panel" aria-labelledby="my-data">
             <h2 id="my-data">{t('cabinet.my-data')}</h2>
             <SummaryList rows={[
@@ -63,8 +75,7 @@ export function cabinetRoutes(app: FastifyInstance, deps: { db: Db; sessions: Se
             <input type="hidden" name="_csrf" value={csrf} />
             <button class="button button--secondary" type="submit">{t('cabinet.signout')}</button>
           </form>
-        </Layout>,
-      ));
+      </> });
     });
 
     app.post<{ Body: { ref?: string } }>(`/${l}/cabinet/sessions/revoke`, { schema: { hide: true }, config: { access: 'person' } }, async (request, reply) => {
@@ -75,5 +86,21 @@ export function cabinetRoutes(app: FastifyInstance, deps: { db: Db; sessions: Se
       return reply.redirect(`/${l}/cabinet`, 303);
     });
 
+    for (const key of PLACEHOLDERS) {
+      app.get(`/${l}/cabinet/${key}`, { schema: { hide: true }, config: { access: 'person' } }, async (request, reply) => {
+        const t = translator(l);
+        const { unread } = await countNotifications(db, principal(request).person.id);
+        return sendCabinetPage(request, reply, { section: key, title: t(`mycab.${key}.title`), unread, children: <>
+          <h1>{t(`mycab.${key}.title`)}</h1>
+          <section class="panel" aria-labelledby="empty">
+            <h2 id="empty">{t(`mycab.${key}.empty`)}</h2>
+            <p>{t(`mycab.${key}.what`)}</p>
+            <Button href={`/${l}/spheres`} secondary>{t('mycab.to-catalog')}</Button>
+          </section>
+        </> });
+      });
+    }
   }
+  notificationRoutes(app, { db });
+  settingsRoutes(app, { db, sessions, telegram: deps.telegram });
 }

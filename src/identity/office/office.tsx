@@ -20,7 +20,7 @@ export function officePage(request: FastifyRequest, reply: FastifyReply, page: {
   const t = translator(l);
   const session = principal(request);
   return sendPage(request, reply.header('cache-control', 'no-store'), renderPage(
-    <OfficeLayout locale={l} t={t} title={page.title} path={page.path} section={page.section} csrf={reply.generateCsrf()} breadcrumbs={page.breadcrumbs}
+    <OfficeLayout locale={l} t={t} title={page.title} path={page.path} section={page.section} csrf={reply.csrfToken()} breadcrumbs={page.breadcrumbs}
       user={{ name: fullName(session.person.nameLatin), roles: [...new Set(session.roles.map((r) => r.role))] }}>
       {page.body}
     </OfficeLayout>,
@@ -121,7 +121,7 @@ export function officeRoutes(app: FastifyInstance, deps: { db: Db; sessions: Ses
       .where((eb) => eb.or([eb('pinfl', '=', digits), eb('phone', '=', digits.length === 9 ? `998${digits}` : digits)])).executeTakeFirst() : undefined;
     const person = row && toPerson(row);
     const roles = person ? await db.selectFrom('identity_role').selectAll().where('person_id', '=', person.id).where('revoked_at', 'is', null).orderBy('granted_at').execute() : [];
-    const csrf = reply.generateCsrf();
+    const csrf = reply.csrfToken();
     const options = (items: { value: string; label: string }[]) => [{ value: '', label: t('office.people.choose') }, ...items];
     return officePage(request, reply, {
       title: t('office.people.title'), path: `/people${q ? `?q=${encodeURIComponent(q)}` : ''}`, section: 'people',

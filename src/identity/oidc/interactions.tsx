@@ -8,6 +8,7 @@ import { screens } from './screen.js';
 import { DUMMY_HASH, verifyPassword } from '../password.js';
 import { audit, findAccountByLogin, findPerson, sha256 } from '../identity.store.js';
 import { clearFailures, countFailure, limits, waitSeconds } from '../throttle.js';
+import { actForStep } from '../business/signin-step.js';
 
 /** Anything that can send a text message (the SMS gateway adapter). */
 export interface SmsSender { send(phone: string, text: string): Promise<unknown> }
@@ -26,9 +27,10 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
   const { provider, db, sms, smsInbox } = deps;
 
   const { page, details, expired, finish } = screens(provider);
+  const actFor = actForStep({ provider, db });
 
   function loginForm(request: FastifyRequest, reply: FastifyReply, uid: string, error?: string, login = '') {
-    const csrf = reply.generateCsrf();
+    const csrf = reply.csrfToken();
     const t = translator(request.locale);
     return page(request, reply, t('signin.title'), () => (
       <>
@@ -55,7 +57,7 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
   }
 
   function otpForm(request: FastifyRequest, reply: FastifyReply, uid: string, maskedPhone: string, error?: string) {
-    const csrf = reply.generateCsrf();
+    const csrf = reply.csrfToken();
     const t = translator(request.locale);
     return page(request, reply, t('signin.otp-title'), () => (
       <>
@@ -76,8 +78,11 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
     const interaction = await details(request, reply);
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
     if (interaction.prompt.name === 'login') return loginForm(request, reply, interaction.uid);
+    // A client asking `business` first learns whom the person acts for.
+    const acting = await actFor.choice(request, reply, interaction);
+    if (acting === 'asked') return reply;
     const client = await provider.Client.find(String(interaction.params.client_id));
-    const csrf = reply.generateCsrf();
+    const csrf = reply.csrfToken();
     const t = translator(request.locale);
     const scopes = String(interaction.params.scope ?? '').split(' ').filter((s) => s !== 'openid');
     return page(request, reply, t('consent.title'), () => (
@@ -85,8 +90,10 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
         <h1>{t('consent.title')}</h1>
         <p class="lead">{t('consent.lead', { client: String(client?.clientName ?? client?.clientId ?? '') })}</p>
         <ul>{scopes.map((s) => <li key={s}>{t(`consent.scope.${s}`)}</li>)}</ul>
+        {acting && <p class="notice">{acting.text}</p>}
         <form method="post" action={`/oidc/interaction/${interaction.uid}/consent`}>
           <input type="hidden" name="_csrf" value={csrf} />
+          {acting && <input type="hidden" name="acting_for" value={acting.value} />}
           <button class="button" type="submit">{t('consent.allow')}</button>{' '}
           <a class="button button--secondary" href={`/oidc/interaction/${interaction.uid}/abort`}>{t('consent.deny')}</a>
         </form>
@@ -155,11 +162,14 @@ export function interactionRoutes(app: FastifyInstance, deps: { provider: Provid
     if (!interaction || interaction.uid !== request.params.uid || interaction.prompt.name !== 'consent') return expired(request, reply);
     const accountId = interaction.session?.accountId;
     if (!accountId) return expired(request, reply);
+    const remember = await actFor.accept(request, interaction, accountId);
+    if (!remember) return expired(request, reply);
     const grant = interaction.grantId ? (await provider.Grant.find(interaction.grantId))! : new provider.Grant({ accountId, clientId: String(interaction.params.client_id) });
     const missing = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
     const grantId = await grant.save();
+    await remember(grantId);
     await audit(db, { actor: accountId, action: 'consent', subject: String(interaction.params.client_id), ip: request.ip, detail: { scopes: missing.missingOIDCScope ?? [] } });
     reply.hijack();
     await provider.interactionFinished(request.raw, reply.raw, { consent: { grantId } }, { mergeWithLastSubmission: true });

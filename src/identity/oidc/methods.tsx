@@ -30,7 +30,7 @@ export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; d
     if (!interaction || interaction.uid !== request.params.uid) return expired(request, reply);
     const challenge = createChallenge();
     await db.insertInto('identity_otp').values({ id: `esign:${challenge.value}`, person_id: null, purpose: 'esign', code_hash: sha256(interaction.uid), expires_at: challenge.expiresAt, consumed_at: null }).execute();
-    return esignForm(request.params.uid, challenge.value, reply.generateCsrf(), request, reply);
+    return esignForm(request.params.uid, challenge.value, reply.csrfToken(), request, reply);
   });
 
   function esignForm(uid: string, challenge: string, csrf: string, request: Parameters<typeof page>[0], reply: Parameters<typeof page>[1], error?: string) {
@@ -82,13 +82,13 @@ export function methodRoutes(app: FastifyInstance, deps: { provider: Provider; d
       await audit(db, { action: 'signin.failed', ip: request.ip, detail: { method: 'signature', reason: code } });
       const next = createChallenge();
       await db.insertInto('identity_otp').values({ id: `esign:${next.value}`, person_id: null, purpose: 'esign', code_hash: sha256(interaction.uid), expires_at: next.expiresAt, consumed_at: null }).execute();
-      return esignForm(interaction.uid, next.value, reply.generateCsrf(), request, reply, t(`esign.error.${code}`));
+      return esignForm(interaction.uid, next.value, reply.csrfToken(), request, reply, t(`esign.error.${code}`));
     }
   });
 
   function faceForm(uid: string, request: Parameters<typeof page>[0], reply: Parameters<typeof page>[1], error?: string, pinfl = '') {
     const t = translator(request.locale);
-    const csrf = reply.generateCsrf();
+    const csrf = reply.csrfToken();
     return page(request, reply, t('face.title'), () => (
       <>
         <h1>{t('face.title')}</h1>

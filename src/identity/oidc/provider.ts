@@ -4,6 +4,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import type { Config, Db } from '../../platform/index.js';
 import { findPerson, personClaims } from '../identity.store.js';
 import { kyselyAdapter } from './adapter.js';
+import { grantBusinessClaims } from '../business/business.store.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 
 /** The portal and the back office are clients: they sign people in through the provider like any other. */
@@ -69,10 +70,18 @@ export async function createProvider(db: Db, config: Config): Promise<{ provider
   }
   const configuration: Configuration = {
     adapter: kyselyAdapter(db),
-    async findAccount(_ctx, sub) {
+    async findAccount(_ctx, sub, token) {
       const person = await findPerson(db, sub);
       if (!person) return undefined;
-      return { accountId: sub, claims: async (_use, scope) => personClaims(person, scope) };
+      // The business chosen at sign-in for this grant, while the power still holds when the claims are issued.
+      const grantId = token && 'grantId' in token ? token.grantId : undefined;
+      return {
+        accountId: sub,
+        claims: async (_use, scope) => ({
+          ...personClaims(person, scope),
+          ...(grantId && scope.split(' ').includes('business') ? await grantBusinessClaims(db, grantId, sub) : {}),
+        }),
+      };
     },
     claims: {
       openid: ['sub'],
@@ -84,6 +93,8 @@ export async function createProvider(db: Db, config: Config): Promise<{ provider
     extraClientMetadata: { properties: ['first_party'] },
     features: {
       devInteractions: { enabled: false },
+      // Lets a client ask for claims in the ID token too (`claims={"id_token":{"stir":null}}`).
+      claimsParameter: { enabled: true },
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },

@@ -54,7 +54,7 @@ export function registrationRoutes(app: FastifyInstance, deps: FlowDeps): void {
     ({ path: base(uid), httpOnly: true, sameSite: 'lax' as const, secure: request.protocol === 'https', signed: true, maxAge: 900 });
 
   function detailsForm(request: FastifyRequest, reply: FastifyReply, uid: string, kind: Kind, values: Partial<Details> = {}, errors: FieldErrors = {}, exists = false) {
-    const csrf = reply.generateCsrf();
+    const csrf = reply.csrfToken();
     const t = translator(request.locale);
     const order = kind === 'citizen' ? ['pinfl', 'birth_date', 'phone'] : ['document', 'country', 'birth_date', 'phone'];
     const failed = hasErrors(errors);

@@ -34,7 +34,7 @@ export function resetRoutes(app: FastifyInstance, deps: FlowDeps): void {
   const slot = (uid: string) => ({ id: `${uid}:reset`, uid, purpose: 'reset' });
 
   function loginForm(request: FastifyRequest, reply: FastifyReply, uid: string, login = '', error?: string) {
-    const csrf = reply.generateCsrf();
+    const csrf = reply.csrfToken();
     const t = translator(request.locale);
     return page(request, reply, t('reset.title'), () => (
       <>

@@ -130,7 +130,7 @@ export function codeForm(page: Page, request: FastifyRequest, reply: FastifyRepl
   action: string; title: string; lead: string; restart: string; smsInbox?: string; error?: string;
 }) {
   const t = translator(request.locale);
-  const csrf = reply.generateCsrf();
+  const csrf = reply.csrfToken();
   return page(request, reply, o.title, () => (
     <>
       <h1>{o.title}</h1>
@@ -151,7 +151,7 @@ export function passwordForm(page: Page, request: FastifyRequest, reply: Fastify
   action: string; title: string; lead: string; submit: string; errors?: FieldErrors;
 }) {
   const t = translator(request.locale);
-  const csrf = reply.generateCsrf();
+  const csrf = reply.csrfToken();
   const errors = o.errors ?? {};
   const failed = hasErrors(errors);
   return page(request, reply, o.title, () => (

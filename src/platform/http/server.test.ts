@@ -14,7 +14,7 @@ async function server(env: Record<string, string> = {}): Promise<FastifyInstance
   app.get('/api/v1/echo', { schema: { querystring: Type.Object({ n: Type.Integer({ maximum: 10 }) }) } }, async (request) => request.query);
   app.get('/api/v1/boom', async () => { throw new Error('secret internals'); });
   app.get('/api/v1/gone', async () => { throw new AppError('not-found', 404); });
-  app.get('/ru/form', async (_request, reply) => ({ token: reply.generateCsrf() }));
+  app.get('/ru/form', async (_request, reply) => ({ token: reply.csrfToken() }));
   app.post('/ru/form', async (request) => ({ saved: (request.body as { name?: string }).name }));
   await app.ready();
   return app;

@@ -26,6 +26,14 @@ declare module 'fastify' {
     /** Who may call the route (see access.ts); every route says. */
     access?: Access;
   }
+  interface FastifyReply {
+    /**
+     * The CSRF token for the forms of this response: one per response, however many forms
+     * ask. (`generateCsrf` makes a new secret and cookie at each call when the request came
+     * without one, and the browser keeps only the last cookie.)
+     */
+    csrfToken(): string;
+  }
   interface FastifyInstance {
     /** Every route registered, with its access: the authorization test walks it. */
     routeTable: RouteEntry[];
@@ -101,6 +109,12 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
     // A multipart form carries its token in the address: its body is read by the route, after the check.
     getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf ?? (request.query as { _csrf?: string } | undefined)?._csrf ?? (request.headers['x-csrf-token'] as string | undefined) ?? '',
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.production, signed: true },
+  });
+  const csrfTokens = new WeakMap<FastifyReply, string>();
+  app.decorateReply('csrfToken', function (this: FastifyReply) {
+    let token = csrfTokens.get(this);
+    if (token === undefined) csrfTokens.set(this, token = this.generateCsrf());
+    return token;
   });
   await app.register(rateLimit, {
     global: true,
