@@ -108,6 +108,62 @@ export async function issuePersonCertificate(ca: Ca, options: PersonCertificateO
   };
 }
 
+export interface SystemCertificateOptions {
+  /** X.520 serialNumber: the system's identifier, e.g. the exchange member `DARCHA/GOV/tax-committee`. */
+  id: string;
+  /** CN, at most 64 characters (e.g. the member code). */
+  commonName: string;
+  /** O: the organisation's name, at most 64 characters. */
+  organization?: string;
+  /** Days of validity; 730 unless told. */
+  validDays?: number;
+  notBefore?: Date;
+}
+
+/**
+ * Issues a certificate and a fresh P-256 key pair for a system rather than a person: an
+ * exchange member's gateway, or the exchange centre that signs the configuration. Key usage
+ * digitalSignature, extended usage TLS server and client, so the same key signs messages and
+ * (when configured) holds the gateways' mutual TLS.
+ */
+export async function issueSystemCertificate(ca: Ca, options: SystemCertificateOptions): Promise<PersonCredentials> {
+  const { validDays = 730, notBefore = new Date() } = options;
+  const commonName = options.commonName.trim(), organization = options.organization?.trim().slice(0, 64);
+  if (commonName.length === 0 || commonName.length > 64) throw new RangeError('the common name must be 1 to 64 characters');
+  if (!/^[\x21-\x7e]{1,64}$/.test(options.id)) throw new RangeError('the id must be 1 to 64 printable ASCII characters');
+  if (!(validDays > 0)) throw new RangeError('validDays must be positive');
+  const keys = (await subtle.generateKey(EC_KEY, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: new x509.Name([
+      { C: [{ printableString: 'UZ' }] },
+      ...(organization ? [{ O: [{ utf8String: organization }] }] : []),
+      { CN: [{ utf8String: commonName }] },
+      { [SERIAL_NUMBER_OID]: [{ utf8String: options.id }] },
+    ]),
+    issuer: ca.certificate.subjectName,
+    notBefore, notAfter: new Date(notBefore.getTime() + validDays * DAY_MS),
+    publicKey: keys.publicKey, signingKey: ca.privateKey, signingAlgorithm: SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.certificate.publicKey),
+    ],
+  });
+  return {
+    certificatePem: certificate.toString('pem'),
+    privateKeyPem: x509.PemConverter.encode(await subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY'),
+    serial: certificate.serialNumber.toLowerCase(),
+  };
+}
+
+/** The demo CA's certificate alone, from `dir`, for those who check but never issue (a gateway on another host). */
+export async function readCaCertificate(dir: string): Promise<string | undefined> {
+  return readIfPresent(join(dir, CA_CERT_FILE));
+}
+
 /**
  * The demo "key file" a person downloads: their certificate followed by their private
  * key in one PEM text (the demo's stand-in for E-IMZO's PFX). With a passphrase the key
