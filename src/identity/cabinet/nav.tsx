@@ -2,6 +2,8 @@ import type { ComponentChildren } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { translator, type Locale, type Translate } from '../../platform/index.js';
 import { Layout, renderPage, sendPage, type Crumb } from '../../web/index.js';
+import { principal } from '../access.js';
+import { accountBar } from '../business/account.js';
 
 /** The cabinet's pages, in the order of its navigation; `path` after `/{locale}/cabinet`. */
 export const CABINET_SECTIONS = [
@@ -46,7 +48,7 @@ export function sendCabinetPage(request: FastifyRequest, reply: FastifyReply, pa
     ? [{ label: t('cabinet.title') }]
     : [{ href: `/${l}/cabinet`, label: t('cabinet.title') }, { label: page.title }];
   return sendPage(request, reply.code(page.status ?? 200).header('cache-control', 'no-store'), renderPage(
-    <Layout locale={l} t={t} title={page.title} path={`/cabinet${page.path ?? section.path}`} breadcrumbs={crumbs}>
+    <Layout locale={l} t={t} title={page.title} path={`/cabinet${page.path ?? section.path}`} breadcrumbs={crumbs} account={accountBar(principal(request), l)}>
       <div class="layout layout--filters">
         <CabinetNav l={l} t={t} current={page.section} unread={page.unread} />
         <div>{page.children}</div>
