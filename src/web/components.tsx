@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Translate } from '../platform/index.js';
+import { LOCALES, LOCALE_INFO, type Locale, type Translate } from '../platform/index.js';
 
 // The design system: the few components every page is made of. Styles in assets/style.css.
 
@@ -119,6 +119,21 @@ export function Pagination({ page, pages, href, t }: { page: number; pages: numb
       {page > 1 && <a href={href(page - 1)} rel="prev">{t('common.previous')}</a>}
       <span>{t('common.page-of', { page, pages })}</span>
       {page < pages && <a href={href(page + 1)} rel="next">{t('common.next')}</a>}
+    </nav>
+  );
+}
+
+/** The language switcher: each of the five languages, the current one marked, leading to the same page. */
+export function LanguageNav({ locale, t, href }: { locale: Locale; t: Translate; href: (l: Locale) => string }) {
+  return (
+    <nav class="lang" aria-label={t('common.language')}>
+      <ul>
+        {LOCALES.map((l) => (
+          <li key={l}>
+            <a href={href(l)} hrefLang={LOCALE_INFO[l].tag} lang={LOCALE_INFO[l].tag} aria-current={l === locale ? 'true' : undefined}>{LOCALE_INFO[l].name}</a>
+          </li>
+        ))}
+      </ul>
     </nav>
   );
 }

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { LOCALES, LOCALE_INFO, type Locale, type Translate } from '../platform/index.js';
 import { assetUrl } from './assets.js';
-import { Breadcrumbs, SearchBox, type Crumb } from './components.js';
+import { Breadcrumbs, LanguageNav, SearchBox, type Crumb } from './components.js';
 
 export interface PageProps {
   locale: Locale;
@@ -45,15 +45,7 @@ export function Layout({ locale, t, title, path, description, breadcrumbs, heade
               <a href={`/${locale}/agencies`}>{t('nav.agencies')}</a>
               <a href={`/${locale}/cabinet`}>{t('nav.cabinet')}</a>
             </nav>
-            <nav class="lang" aria-label={t('common.language')}>
-              <ul>
-                {LOCALES.map((l) => (
-                  <li key={l}>
-                    <a href={`/${l}${path}`} hrefLang={LOCALE_INFO[l].tag} lang={LOCALE_INFO[l].tag} aria-current={l === locale ? 'true' : undefined}>{LOCALE_INFO[l].name}</a>
-                  </li>
-                ))}
-              </ul>
-            </nav>
+            <LanguageNav locale={locale} t={t} href={(l) => `/${l}${path}`} />
           </div>
           {headerSearch && <div class="container header__search"><SearchBox action={`/${locale}/search`} t={t} id="header-q" /></div>}
           {account && (

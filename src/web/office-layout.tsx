@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { LOCALES, LOCALE_INFO, type Locale, type Translate } from '../platform/index.js';
+import { LOCALE_INFO, type Locale, type Translate } from '../platform/index.js';
 import { assetUrl } from './assets.js';
-import { Breadcrumbs, type Crumb } from './components.js';
+import { Breadcrumbs, LanguageNav, type Crumb } from './components.js';
 
 /** A back-office section: shown to those whose roles include one of `roles`. */
 interface Section { key: string; path: string; roles: string[] }
@@ -50,15 +50,7 @@ export function OfficeLayout({ locale, t, title, path, section, user, csrf, brea
                 <a href={`${base}${s.path}`} aria-current={s.key === section ? 'page' : undefined} key={s.key}>{t(`office.section.${s.key}`)}</a>
               ))}
             </nav>
-            <nav class="lang" aria-label={t('common.language')}>
-              <ul>
-                {LOCALES.map((l) => (
-                  <li key={l}>
-                    <a href={`/${l}/office${path}`} hrefLang={LOCALE_INFO[l].tag} lang={LOCALE_INFO[l].tag} aria-current={l === locale ? 'true' : undefined}>{LOCALE_INFO[l].name}</a>
-                  </li>
-                ))}
-              </ul>
-            </nav>
+            <LanguageNav locale={locale} t={t} href={(l) => `/${l}/office${path}`} />
           </div>
           <div class="container header__user">
             <span>{t('office.signed-in-as', { name: user.name })}</span>
