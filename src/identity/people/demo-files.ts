@@ -2,11 +2,10 @@
 // the generator, committed, and read by whoever needs the demo population (identity's
 // seed, the registries); a test fails when they differ from what the generator makes.
 //
-//   node --import tsx src/identity/people/demo-files.ts          write the files
-//   node --import tsx src/identity/people/demo-files.ts --check  exit 1 if they are stale
+//   node --import tsx scripts/demo-identity.ts          write the files
+//   node --import tsx scripts/demo-identity.ts --check  exit 1 if they are stale
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Document, isMap, isPair, isScalar, isSeq, parse, visit } from 'yaml';
 import { fromRoot } from '../../platform/index.js';
 import { DEMO_AS_OF, DEMO_SEED, generatePopulation } from './demo-population.js';
@@ -17,7 +16,7 @@ export const DEMO_IDENTITY_DIR = fromRoot('demo', 'identity');
 
 const HEAD = (what: string) => `${what}
 Generated from seed "${DEMO_SEED}" as of ${DEMO_AS_OF} by
-  node --import tsx src/identity/people/demo-files.ts
+  node --import tsx scripts/demo-identity.ts
 Do not edit by hand: change the generator (src/identity/people/) and run it again.`;
 
 const PEOPLE_HEAD = HEAD(`Demo people: citizens (with PINFL) and foreigners (with a passport number).
@@ -81,14 +80,4 @@ export async function demoFilesAreCurrent(dir = DEMO_IDENTITY_DIR): Promise<bool
   const pop = generatePopulation();
   const read = (name: string) => readFile(join(dir, name), 'utf8').catch(() => '');
   return (await read('people.yaml')) === renderPeopleYaml(pop) && (await read('businesses.yaml')) === renderBusinessesYaml(pop);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (process.argv.includes('--check')) {
-    const current = await demoFilesAreCurrent();
-    console.log(current ? 'demo/identity is current' : 'demo/identity is stale: run without --check to rewrite it');
-    process.exit(current ? 0 : 1);
-  }
-  await writeDemoFiles();
-  console.log(`wrote ${DEMO_IDENTITY_DIR}/people.yaml and businesses.yaml`);
 }

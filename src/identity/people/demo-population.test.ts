@@ -93,7 +93,7 @@ test('checkPopulation finds what breaks the rules', () => {
 });
 
 test('the committed files are what the generator makes, and read back to the same population', async () => {
-  assert.equal(await demoFilesAreCurrent(), true, 'demo/identity is stale: node --import tsx src/identity/people/demo-files.ts');
+  assert.equal(await demoFilesAreCurrent(), true, 'demo/identity is stale: node --import tsx scripts/demo-identity.ts');
   assert.deepEqual(await readDemoPopulation(), demo);
   const dir = await mkdtemp(join(tmpdir(), 'darcha-people-'));
   try {
