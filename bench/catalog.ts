@@ -4,16 +4,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CATALOG_DIR, readCatalog, ServiceSearch } from '../src/catalog/index.js';
-import { fmt, load, rssMb, startServer, type Load } from './support.js';
+import { fmt, load, rssMb, scratchDatabase, startServer, type Load } from './support.js';
 
 const QUERIES = ['pasport', 'паспорт', 'haydovchilik guvohnomasi', 'детский сад', 'kindergarten queue', 'soliq qarzi', 'jarima', 'propiska', 'pensiya', 'tugʻilganlik', 'litsenziya', 'pasprot'];
 
 export async function benchCatalog(options: { keepServer?: boolean } = {}) {
   const seconds = Number(process.env.BENCH_SECONDS ?? 8);
   const dataDir = mkdtempSync(join(tmpdir(), 'darcha-bench-'));
+  const scratch = await scratchDatabase('catalog');
+  const env = { DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
   // The first start loads the demo data; measure a server as it usually runs, started on existing data.
-  await (await startServer({ DATA_DIR: dataDir })).stop();
-  const app = await startServer({ DATA_DIR: dataDir });
+  await (await startServer(env)).stop();
+  const app = await startServer(env);
   const br = { 'accept-encoding': 'br' };
   const pageBytes = Number((await fetch(`${app.url}/uz/services/passport-travel`, { headers: br })).headers.get('content-length'));
 
@@ -64,6 +66,7 @@ export async function benchCatalog(options: { keepServer?: boolean } = {}) {
   if (!options.keepServer) {
     await app.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    await scratch?.drop();
   }
-  return { rows, rss, app, dataDir };
+  return { rows, rss, app, dataDir, scratch };
 }

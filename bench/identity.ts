@@ -10,7 +10,7 @@ import { createApp } from '../src/app.js';
 import { DEMO_ACCOUNTS, Sessions } from '../src/identity/index.js';
 import { loadConfig } from '../src/platform/index.js';
 import { testDatabase } from '../src/testing.js';
-import { fmt, startServer } from './support.js';
+import { fmt, scratchDatabase, startServer } from './support.js';
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
@@ -33,7 +33,8 @@ export async function benchIdentity() {
   const dataDir = mkdtempSync(join(tmpdir(), 'darcha-bench-identity-'));
   // The issuer is the public URL, so the port is chosen before the server starts.
   const port = await new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port: p } = s.address() as { port: number }; s.close(() => resolve(p)); }); });
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
+  const scratch = await scratchDatabase('identity');
+  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
   await (await startServer(env)).stop();
   const registered = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'add-client', '--id', 'bench-client', '--name', 'Bench', '--redirect-uri', 'http://127.0.0.1:9/cb'], { env: { ...process.env, ...env }, encoding: 'utf8' });
   const secret = /client_secret:\s+(\S+)/.exec(registered)![1]!;
@@ -84,6 +85,7 @@ export async function benchIdentity() {
   }));
   const seconds = (performance.now() - started) / 1000;
   await server.stop();
+  await scratch?.drop();
   rmSync(dataDir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
 

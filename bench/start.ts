@@ -3,30 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { fmt, load, rssMb, startServer } from './support.js';
+import { fmt, load, rssMb, scratchDatabase, startServer } from './support.js';
 
 export async function benchStart() {
   const dataDir = mkdtempSync(join(tmpdir(), 'darcha-bench-start-'));
   const env: Record<string, string> = { DATA_DIR: dataDir };
-  let dropDatabase: (() => Promise<void>) | undefined;
-  if (process.env.DATABASE_URL) {
-    const name = `darcha_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name}`);
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
+  const scratch = await scratchDatabase('start');
+  if (scratch) env.DATABASE_URL = scratch.url;
   const cold = await startServer(env);
   await cold.stop();
   const warm = await startServer(env);
@@ -36,7 +19,7 @@ export async function benchStart() {
   const loaded = rssMb(warm.process.pid!);
   await warm.stop();
   rmSync(dataDir, { recursive: true, force: true });
-  await dropDatabase?.();
+  await scratch?.drop();
 
   console.log(`\nStart benchmark (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}; time from process start to listening)\n`);
   console.log('| what | figure |');

@@ -1,6 +1,7 @@
 // Bench support: the platform in its own process (as `npm start` runs it), load from
 // this process with autocannon, figures printed as a table.
 import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
@@ -67,3 +68,22 @@ export function rssMb(pid: number): number {
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * With DATABASE_URL, a database of the bench's own on that server (dropped by `drop`), so
+ * that a bench never runs migrations or seeds in a database someone uses; without, undefined.
+ */
+export async function scratchDatabase(what: string): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  if (!process.env.DATABASE_URL) return undefined;
+  const name = `darcha_bench_${what}_${process.pid}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try { await client.query(sql); } finally { await client.end(); }
+  };
+  await run(`drop database if exists ${name}`);
+  await run(`create database ${name}`);
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
+}
