@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { createApp } from './app.js';
 import { CatalogImportError, fillCyrillic, importCatalog, readCatalog } from './catalog/index.js';
-import { ConfigError, loadConfig, migrateToLatest, openDatabase, outboxMigrations } from './platform/index.js';
+import { ConfigError, createLogger, loadConfig, migrateToLatest, openDatabase, outboxMigrations } from './platform/index.js';
 import { createModules } from './app.js';
 import { DEMO_ACCOUNTS, saveClient } from './identity/index.js';
+import { GatewaySetupError, PORTAL_MEMBER, runGateway, verifyLogs, type ExchangeModule } from './exchange/index.js';
 
 const HELP = `Darcha — state services platform
 
@@ -17,14 +18,21 @@ Usage: npm run darcha -- <command> [options]   (npm start runs "serve")
   add-client                  register an agency's system with the sign-on (OpenID Connect) and print its credentials
       --id <client-id> --name <name> --redirect-uri <url> [--redirect-uri <url>…]
       [--logout-uri <url>…] [--scope "openid profile pinfl"]
+  gateway --member <code>     run one member's exchange gateway as its own process (its log: DATABASE_URL,
+                              or a database of its own in DATA_DIR/gateways/<code>/db)
+      [--port <n>] [--host <h>] [--address <url>] [--service-url <url of the member's information system>]
+  verify-log [--member <code>] prove the gateways' message logs; names any altered, inserted or deleted record
+                              (with the embedded database, stop npm start first: PGlite is one process's)
 
 Environment: DATABASE_URL (PostgreSQL; default: embedded PGlite in DATA_DIR=./data), PORT, HOST,
-PUBLIC_URL, LOG_LEVEL, COOKIE_SECRET (required in production), NODE_ENV.`;
+PUBLIC_URL, LOG_LEVEL, COOKIE_SECRET (required in production), NODE_ENV; the exchange: GATEWAYS (on|off),
+EXCHANGE_CENTRAL_URL, EXCHANGE_CONF_REFRESH_MS, EXCHANGE_TIMEOUT_MS, EXCHANGE_TLS.`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: {
     check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, id: { type: 'string' }, name: { type: 'string' },
     'redirect-uri': { type: 'string', multiple: true }, 'logout-uri': { type: 'string', multiple: true }, scope: { type: 'string' },
+    member: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, address: { type: 'string' }, 'service-url': { type: 'string' },
   } });
   const [command, ...args] = positionals;
   if (!command || values.help) { console.log(HELP); return command || values.help ? 0 : 1; }
@@ -43,6 +51,13 @@ async function main(argv: string[]): Promise<number> {
         for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(12)} ${a.login.padEnd(20)} ${a.password}`);
       }
       if (app.smsInbox) console.log(`SMS gateway stand-in (sign-in codes land here): ${app.smsInbox}`);
+      const exchange = app.modules.find((m) => m.name === 'exchange') as ExchangeModule | undefined;
+      if (exchange?.gateways.length) {
+        const portal = exchange.gateways.find((g) => g.member.endsWith(`/${PORTAL_MEMBER.code}`));
+        console.log(`Exchange: ${exchange.gateways.length} member gateways on loopback (the portal's at ${portal?.url}); registries' systems at ${exchange.registryUrl ?? 'none'}`);
+      } else if (exchange?.registryUrl) {
+        console.log(`Exchange: no gateways in this process (GATEWAYS=off: npm run darcha -- gateway --member <code>); registries' systems at ${exchange.registryUrl}`);
+      }
       const stop = async () => { await app.close(); process.exit(0); };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
@@ -102,6 +117,34 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Registered "${values.name}".\n  issuer:        ${config.publicUrl}\n  discovery:     ${config.publicUrl}/.well-known/openid-configuration\n  client_id:     ${id}\n  client_secret: ${secret}\n  auth method:   client_secret_basic, PKCE (S256) required`);
       return 0;
     }
+    case 'gateway': {
+      const member = values.member ?? '';
+      if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(member)) { console.error('gateway needs --member <member code>, e.g. --member tax-committee'); return 2; }
+      const config = loadConfig();
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) { console.error('--port: a port number'); return 2; }
+      const { gateway, close } = await runGateway({
+        config, memberCode: member, log: createLogger(config.LOG_LEVEL), port, host: values.host, address: values.address, serviceUrl: values['service-url'],
+      });
+      console.log(`Gateway ${gateway.member} running at ${gateway.url}`);
+      const stop = async () => { await close(); process.exit(0); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return -1;
+    }
+    case 'verify-log': {
+      const reports = await verifyLogs(loadConfig(), values.member);
+      if (reports.length === 0) { console.error(values.member ? `No message log of ${values.member} was found.` : 'No message log was found.'); return 1; }
+      let bad = 0;
+      for (const report of reports) {
+        const name = `${report.member} (${report.schema} in ${report.where})`;
+        if (report.problems.length === 0) { console.log(`${name}: ${report.records} records, chain and seals intact.`); continue; }
+        bad++;
+        console.log(`${name}: ${report.records} records, ${report.problems.length} problem(s):`);
+        for (const problem of report.problems) console.log(`  ${problem.kind.padEnd(8)} ${problem.message}`);
+      }
+      return bad > 0 ? 1 : 0;
+    }
     default:
       console.error(`Unknown command "${command}".\n\n${HELP}`);
       return 2;
@@ -111,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { if (code >= 0) process.exit(code); },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof CatalogImportError) console.error(error.message);
+    if (error instanceof ConfigError || error instanceof CatalogImportError || error instanceof GatewaySetupError) console.error(error.message);
     else console.error(error);
     process.exit(1);
   },
