@@ -3,8 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { benchCatalog } from './catalog.js';
 import { benchStart } from './start.js';
 import { benchIdentity } from './identity.js';
+import { benchExchange } from './exchange.js';
+import { benchSubmit } from './submit.js';
 
-const benches: Record<string, () => Promise<unknown>> = { catalog: () => benchCatalog(), start: benchStart, identity: benchIdentity };
+const benches: Record<string, () => Promise<unknown>> = { catalog: () => benchCatalog(), start: benchStart, identity: benchIdentity, exchange: benchExchange, submit: benchSubmit };
 const name = process.argv[2];
 const bench = name ? benches[name] : undefined;
 if (!bench) {

@@ -7,6 +7,14 @@ import {
 import { catalogModule } from './catalog/index.js';
 import { identityModule, openSmsChannel, openTelegramChannel, type SmsSender, type TelegramChannel } from './identity/index.js';
 import { apiDocsRoutes, renderErrorPage, webModule } from './web/index.js';
+import { REGISTRIES, registriesModule, startRegistryServer } from './registries/index.js';
+import { exchangeModule } from './exchange/index.js';
+import { workflowModule } from './workflow/index.js';
+import { formsModule } from './forms/index.js';
+import { paymentsModule } from './payments/index.js';
+import { documentsModule } from './documents/index.js';
+import { applicationsModule } from './applications/index.js';
+import { mydataModule } from './mydata/index.js';
 
 export interface App {
   server: FastifyInstance;
@@ -22,10 +30,22 @@ export interface App {
 }
 
 /** The modules in the order they start; routes are registered in the same order. */
-export function createModules(deps: { sms?: SmsSender; smsInbox?: string; telegram?: TelegramChannel } = {}): Module[] {
+export function createModules(deps: { sms?: SmsSender; smsInbox?: string; telegram?: TelegramChannel; clock?: () => Date } = {}): Module[] {
   const catalog = catalogModule();
   const agencies = () => catalog.catalog?.snapshot.agencies ?? [];
-  return [webModule, catalog, identityModule({ sms: deps.sms, smsInbox: deps.smsInbox, telegram: deps.telegram, agencies, services: () => catalog.catalog?.snapshot.services ?? [] })];
+  const services = () => catalog.catalog?.snapshot.services ?? [];
+  // The exchange seeds its configuration from the registries and, on serve, runs their server behind the demo gateways.
+  const exchange = exchangeModule({ registries: () => REGISTRIES, startRegistryServer });
+  // Issue #7: forms, workflow, payments and documents, and the applications module that puts them together.
+  const workflow = workflowModule({ clock: deps.clock });
+  const forms = formsModule({ exchange, services });
+  const payments = paymentsModule();
+  const documents = documentsModule({ agencies });
+  const applications = applicationsModule({ catalog: () => catalog.catalog?.snapshot, workflow, forms, payments, documents, exchange, now: deps.clock });
+  return [
+    webModule, catalog, identityModule({ sms: deps.sms, smsInbox: deps.smsInbox, telegram: deps.telegram, agencies, services }), registriesModule(), exchange, mydataModule({ exchange }),
+    workflow, forms, payments, documents, applications,
+  ];
 }
 
 /**

@@ -36,6 +36,15 @@ const Env = Type.Object({
   EXCHANGE_CONF_REFRESH_MS: Type.Integer({ minimum: 100, default: 60_000 }),
   EXCHANGE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   EXCHANGE_TLS: Type.Boolean({ default: false }),
+  // Payments (src/payments): Payme's merchant id and key, Click's service, merchant and secret key, and where the
+  // processors' checkout pages are (one URL, or Payme's and Click's separated by a comma). Outside production,
+  // demo values and a local stand-in processor; in production all six are given together.
+  PAYME_MERCHANT_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+  PAYME_KEY: Type.Optional(Type.String({ minLength: 8 })),
+  CLICK_SERVICE_ID: Type.Optional(Type.String({ pattern: '^\\d{1,12}$' })),
+  CLICK_MERCHANT_ID: Type.Optional(Type.String({ pattern: '^\\d{1,12}$' })),
+  CLICK_SECRET_KEY: Type.Optional(Type.String({ minLength: 8 })),
+  PAYMENTS_CHECKOUT_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s,]+(,https?://[^\\s,]+)?$' })),
 });
 type Env = Static<typeof Env>;
 
@@ -82,6 +91,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const telegram = [parsed.TELEGRAM_API_URL, parsed.TELEGRAM_BOT_TOKEN, parsed.TELEGRAM_BOT_USERNAME, parsed.TELEGRAM_WEBHOOK_SECRET];
   if ((production ? telegram.some(Boolean) : !!parsed.TELEGRAM_API_URL) && !telegram.every(Boolean)) {
     throw new ConfigError('Invalid configuration:\n  TELEGRAM_API_URL, TELEGRAM_BOT_TOKEN, TELEGRAM_BOT_USERNAME, TELEGRAM_WEBHOOK_SECRET: give all four (a Telegram bot) or none');
+  }
+  const payments = [parsed.PAYME_MERCHANT_ID, parsed.PAYME_KEY, parsed.CLICK_SERVICE_ID, parsed.CLICK_MERCHANT_ID, parsed.CLICK_SECRET_KEY, parsed.PAYMENTS_CHECKOUT_URL];
+  if (production && payments.some(Boolean) && !payments.every(Boolean)) {
+    throw new ConfigError('Invalid configuration:\n  PAYME_MERCHANT_ID, PAYME_KEY, CLICK_SERVICE_ID, CLICK_MERCHANT_ID, CLICK_SECRET_KEY, PAYMENTS_CHECKOUT_URL: give all six in production');
   }
   const dataDir = resolve(parsed.DATA_DIR);
   return {

@@ -21,7 +21,7 @@ after(async () => {
 test('a citizen signs in with password and SMS code from a service page, sees the cabinet and signs out', async () => {
   const context = await browser.newContext({ baseURL: app.url, bypassCSP: true });
   const page = await context.newPage();
-  await page.goto('/en/services/passport-travel');
+  await page.goto('/en/services/residence-registration');
   await page.getByRole('button', { name: 'Apply online' }).click();
   await page.waitForURL(/\/oidc\/interaction\//);
   assert.equal(await page.getAttribute('html', 'lang'), 'en', 'the sign-in speaks the language the user came with');
@@ -41,7 +41,7 @@ test('a citizen signs in with password and SMS code from a service page, sees th
   await checkAxe('code form');
   await page.getByLabel('Code from the SMS').fill((await app.sms.lastCode(citizen.phone))!);
   await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.waitForURL(/\/en\/services\/passport-travel$/);
+  await page.waitForURL(/\/en\/services\/residence-registration\/apply/);
 
   await page.goto('/en/cabinet');
   assert.match(await page.locator('h1').innerText(), /My cabinet/);

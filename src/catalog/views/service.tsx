@@ -42,7 +42,7 @@ export function ServicePage({ service, ctx }: { service: Service; ctx: ViewConte
           <h1>{name}</h1>
           <p class="card__meta"><Tag kind={service.type}>{t(`service.type.${service.type}`)}</Tag>{service.audience.map((a) => <Tag key={a}>{t(`service.audience.${a}`)}</Tag>)}</p>
           <p class="lead">{local(service.summary, locale)}</p>
-          {canApply && <p><Button href={`/${locale}/signin?next=${encodeURIComponent(`/${locale}/services/${service.id}`)}`}>{t('service.apply')}</Button></p>}
+          {canApply && <p><Button href={`/${locale}/services/${service.id}/apply`}>{t('service.apply')}</Button></p>}
           <section class="panel" aria-labelledby="facts"><h2 id="facts">{t('service.facts')}</h2><SummaryList rows={rows} /></section>
           <section class="panel" aria-labelledby="documents">
             <h2 id="documents">{t('service.documents')}</h2>

@@ -11,8 +11,12 @@ import { sendCabinetPage } from './nav.js';
 import { notificationRoutes } from './notifications.js';
 import { settingsRoutes } from './settings.js';
 
-/** What will fill the cabinet's sections that other modules own; until then each says what will appear there. */
-const PLACEHOLDERS = ['applications', 'appeals', 'documents'] as const;
+/**
+ * What will fill the cabinet's sections that other modules own; until then each says what will
+ * appear there. Documents are the documents module's wallet (`/{l}/cabinet/documents`), applications
+ * the applications module's pages (`/{l}/cabinet/applications`).
+ */
+const PLACEHOLDERS = ['appeals'] as const;
 
 /**
  * The personal cabinet: an overview (my data, who looked at it, my sessions), my applications,

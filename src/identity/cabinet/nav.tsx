@@ -8,6 +8,7 @@ import { accountBar } from '../business/account.js';
 /** The cabinet's pages, in the order of its navigation; `path` after `/{locale}/cabinet`. */
 export const CABINET_SECTIONS = [
   { key: 'overview', path: '' },
+  { key: 'state', path: '/state' },
   { key: 'applications', path: '/applications' },
   { key: 'appeals', path: '/appeals' },
   { key: 'documents', path: '/documents' },

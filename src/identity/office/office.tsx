@@ -8,6 +8,7 @@ import { principal } from '../access.js';
 import { audit, PERSON_COLUMNS, toPerson } from '../identity.store.js';
 import type { Role, Session, Sessions } from '../sessions.js';
 import { REGION_IDS } from '../people/index.js';
+import { queueCounts, QUEUES } from '../../applications/index.js';
 
 export const ROLES: Role[] = ['officer', 'head', 'editor', 'admin'];
 export type AgencyList = () => { id: string; name: LocalText }[];
@@ -44,19 +45,21 @@ export function officeRoutes(app: FastifyInstance, deps: { db: Db; sessions: Ses
     app.get(`/${l}/office`, { schema: { hide: true }, config: { access: 'staff' } }, async (request, reply) => {
       const session = principal(request);
       const has = (...roles: Role[]) => session.roles.some((r) => roles.includes(r.role));
+      // The applications module counts its queues within what this officer may see.
+      const counts = has('officer', 'head') ? await queueCounts(db, session) : undefined;
       return officePage(request, reply, {
         title: t('office.home.title'), path: '', section: 'home',
         body: <>
           <h1>{t('office.home.greeting', { name: session.person.nameLatin.first })}</h1>
-          {has('officer', 'head') && (
+          {counts && (
             <section aria-labelledby="queues">
               <h2 id="queues">{t('office.home.queues')}</h2>
               <ul class="queue-list">
-                {['new', 'mine', 'unit', 'near-term', 'past-term'].map((q) => (
-                  <li class="card" key={q}><span class="count">0</span>{t(`office.home.queue.${q}`)}</li>
+                {QUEUES.map((q) => (
+                  <li class="card" key={q}><a href={`/${l}/office/applications?queue=${q}`}><span class="count">{counts[q]}</span>{t(`office.home.queue.${q}`)}</a></li>
                 ))}
               </ul>
-              <p class="lead">{t('office.home.queues-empty')}</p>
+              {QUEUES.every((q) => counts[q] === 0) && <p class="lead">{t('office.home.queues-empty')}</p>}
             </section>
           )}
           {has('editor') && <p><Button href={`/${l}/office/catalog`}>{t('office.home.open-catalog')}</Button></p>}
