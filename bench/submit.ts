@@ -5,7 +5,7 @@
 // sent; a submission counts once that transaction has committed and the answer has come. Beside
 // it, the ceiling: pgbench's built-in simple-update script (-N) on a scratch database of the same
 // server, 50 clients. Then the same on PGlite, whose database lives in the server's process.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,14 +13,58 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { createApp } from '../src/app.js';
+import type { ApplicationsModule } from '../src/applications/index.js';
 import { loadConfig, openDatabase, type Db } from '../src/platform/index.js';
-import { fmt, scratchDatabase, startServer } from './support.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpuSeconds, fmt, scratchDatabase, startServer } from './support.js';
 
 const CLIENTS = 50;
 const SERVICE = 'housing-certificate';
 const ANSWERS = { address: 'Toshkent shahri, Yunusobod tumani, Amir Temur koʻchasi, 108-uy', purpose: 'bank', language: 'uz' };
 
-interface Run { name: string; submissions: number; seconds: number; rps: number; p50: number; p99: number; errors: number; gapless: boolean }
+interface Run {
+  name: string; submissions: number; seconds: number; rps: number; p50: number; p99: number; errors: number; gapless: boolean;
+  /** CPU time per submission: the server process's (Node), and the database server's processes'. */
+  nodeUs?: number; postgresUs?: number;
+}
+
+/**
+ * CPU time of the PostgreSQL backends serving one database (found by their process title,
+ * `postgres: … <database> …`), sampled every 200 ms so that a backend that exits is counted up
+ * to its last sample. Other databases of the same server (other work on the machine) are not.
+ */
+class DatabaseCpu {
+  private readonly first = new Map<string, number>();
+  private readonly last = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly database: string) {
+    this.sample(true);
+    this.timer = setInterval(() => this.sample(false), 200);
+  }
+
+  private sample(baseline: boolean): void {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (!title.startsWith('postgres:') || !title.includes(` ${this.database} `)) continue;
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+        if (!this.first.has(pid)) this.first.set(pid, baseline ? cpu : 0);
+        this.last.set(pid, cpu);
+      } catch { /* gone meanwhile */ }
+    }
+  }
+
+  /** Seconds used since the start, and stops sampling. */
+  stop(): number {
+    this.sample(false);
+    clearInterval(this.timer);
+    let total = 0;
+    for (const [pid, cpu] of this.last) total += cpu - this.first.get(pid)!;
+    return total;
+  }
+}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
@@ -46,13 +90,40 @@ async function draft(db: Db, personId: string): Promise<string> {
   return id;
 }
 
+type Client = { id: string; cookie: string; body: string };
+type Send = (client: Client, draftId: string) => Promise<{ ok: boolean; status: number }>;
+
+/** Through HTTP: the form's "Accept and send", as the browser posts it; done when the 303 to the application comes. */
+const overHttp = (url: string): Send => async (client, draftId) => {
+  const res = await fetch(`${url}/en/services/${SERVICE}/apply/${draftId}/check`, {
+    method: 'POST', redirect: 'manual', body: client.body,
+    headers: { cookie: client.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  await res.arrayBuffer();
+  return { ok: res.status === 303 && /\/cabinet\/applications\/[0-9a-f-]{36}$/.test(res.headers.get('location') ?? ''), status: res.status };
+};
+
 /**
- * 50 clients, each a person of the demo population with a session: make the next draft, send
- * it, wait for the answer (a 303 to the application), again, for `seconds`.
+ * The handler in process, in the transaction the forms module makes around it: the draft locked,
+ * the application made, the draft marked sent; done at commit.
  */
-export async function drive(url: string, db: Db, seconds: number): Promise<Omit<Run, 'name' | 'gapless'>> {
+const inProcess = (db: Db, applications: ApplicationsModule): Send => async (client, draftId) => {
+  await db.transaction().execute(async (trx) => {
+    await sql`select id from forms_draft where id = ${draftId} and status = 'open' for update`.execute(trx);
+    const result = await applications.submit({
+      draftId, serviceId: SERVICE, formVersion: 1, personId: client.id, businessId: null, answers: ANSWERS, files: [], prefilled: [],
+      idempotencyKey: draftId, channel: 'portal', locale: 'en',
+    }, trx);
+    await sql`update forms_draft set status = 'submitted', application_id = ${result.applicationId}, application_number = ${result.number},
+      submitted_at = now(), updated_at = now() where id = ${draftId}`.execute(trx);
+  });
+  return { ok: true, status: 303 };
+};
+
+/** 50 clients, each a person of the demo population with a session: make the next draft, send it, again, for `seconds`. */
+export async function drive(url: string, db: Db, seconds: number, mode: (url: string) => Send = overHttp, serverPid = process.pid, database?: string): Promise<Omit<Run, 'name' | 'gapless'>> {
   const people = await db.selectFrom('identity_person').select('id').where('pinfl', 'is not', null).orderBy('id').limit(CLIENTS).execute();
-  const clients = await Promise.all(people.map(async ({ id }) => {
+  const clients: Client[] = await Promise.all(people.map(async ({ id }) => {
     const cookie = await session(db, id);
     const page = await fetch(`${url}/en/cabinet`, { headers: { cookie } });
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
@@ -60,22 +131,26 @@ export async function drive(url: string, db: Db, seconds: number): Promise<Omit<
     if (!token) throw new Error(`no form token for ${id} (${page.status})`);
     return { id, cookie: `${cookie}; ${csrfCookie}`, body: `_csrf=${encodeURIComponent(token)}` };
   }));
-  const send = async (client: (typeof clients)[number]) => {
+  const sender = mode(url);
+  const send = async (client: Client) => {
     const draftId = await draft(db, client.id);
     const started = performance.now();
-    const res = await fetch(`${url}/en/services/${SERVICE}/apply/${draftId}/check`, {
-      method: 'POST', redirect: 'manual', body: client.body,
-      headers: { cookie: client.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    await res.arrayBuffer();
-    const ok = res.status === 303 && /\/cabinet\/applications\/[0-9a-f-]{36}$/.test(res.headers.get('location') ?? '');
-    return { ok, ms: performance.now() - started, status: res.status };
+    try {
+      const r = await sender(client, draftId);
+      return { ...r, ms: performance.now() - started };
+    } catch (error) {
+      console.warn(`  ${(error as Error).message}`);
+      return { ok: false, status: 0, ms: performance.now() - started };
+    }
   };
   // Warm-up: the first submission of each person also asks the population register for the address.
   for (let i = 0; i < 3; i++) await Promise.all(clients.map(send));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   const latencies: number[] = [];
   let errors = 0;
   const statuses = new Map<number, number>();
+  const node0 = cpuSeconds(serverPid);
+  const dbCpu = database ? new DatabaseCpu(database) : undefined;
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(clients.map(async (client) => {
@@ -85,9 +160,12 @@ export async function drive(url: string, db: Db, seconds: number): Promise<Omit<
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
+  const n = Math.max(1, latencies.length);
+  const nodeUs = (cpuSeconds(serverPid) - node0) * 1e6 / n;
+  const postgresUs = dbCpu ? dbCpu.stop() * 1e6 / n : undefined;
   if (errors > 0) console.warn(`  failed submissions by status: ${JSON.stringify(Object.fromEntries(statuses))}`);
   latencies.sort((a, b) => a - b);
-  return { submissions: latencies.length, seconds: elapsed, rps: latencies.length / elapsed, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), errors };
+  return { submissions: latencies.length, seconds: elapsed, rps: latencies.length / elapsed, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), errors, nodeUs, postgresUs };
 }
 
 /** Whether the year's numbers so far are 1…n, each once. */
@@ -97,17 +175,21 @@ async function gapless(db: Db): Promise<boolean> {
 }
 
 /** pgbench's built-in simple-update script (-N), 50 clients, 2 threads, 10 s, on a scratch database of the same server. */
-function pgbench(url: string): number {
+async function pgbench(url: string): Promise<{ tps: number; postgresUs: number }> {
   const scratch = new URL(url);
   const name = `darcha_bench_pgbench_${process.pid}`;
-  const admin = (command: string) => execFileSync('psql', [url, '-qAtc', command], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const admin = (command: string) => execFileSync('psql', [url, '-qAtc', command], { stdio: ['ignore', 'pipe', 'ignore'] });
   admin(`drop database if exists ${name}`);
   admin(`create database ${name}`);
   scratch.pathname = `/${name}`;
   try {
     execFileSync('pgbench', ['-i', '-q', scratch.toString()], { stdio: ['ignore', 'ignore', 'ignore'] });
-    const out = execFileSync('pgbench', ['-N', '-c', '50', '-j', '2', '-T', '10', scratch.toString()], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
+    const cpu = new DatabaseCpu(name);
+    const out = await new Promise<string>((resolve, reject) => execFile('pgbench', ['-N', '-c', '50', '-j', '2', '-T', '10', scratch.toString()], { encoding: 'utf8' },
+      (error, stdout) => (error ? reject(error) : resolve(stdout))));
+    const seconds = cpu.stop();
+    const transactions = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1] ?? Number.NaN);
+    return { tps: Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? Number.NaN), postgresUs: seconds * 1e6 / transactions };
   } finally {
     admin(`drop database if exists ${name} with (force)`);
   }
@@ -142,7 +224,7 @@ async function pgliteCeiling(seconds: number): Promise<number> {
   return tps;
 }
 
-async function onPostgres(seconds: number): Promise<{ run: Run; ceiling: number }> {
+async function onPostgres(seconds: number): Promise<{ rows: Run[]; ceiling: number; ceilingPostgresUs?: number }> {
   const scratch = (await scratchDatabase('submit'))!;
   const dataDir = mkdtempSync(join(tmpdir(), 'darcha-bench-submit-'));
   const env = { DATA_DIR: dataDir, DATABASE_URL: scratch.url, LOG_LEVEL: 'error' };
@@ -151,11 +233,17 @@ async function onPostgres(seconds: number): Promise<{ run: Run; ceiling: number 
   const server = await startServer(env);
   const { db, close } = await openDatabase({ url: scratch.url, poolSize: 10 });
   try {
-    const run = await drive(server.url, db, seconds);
-    const ok = await gapless(db);
+    const database = new URL(scratch.url).pathname.slice(1);
+    const http = await drive(server.url, db, seconds, overHttp, server.process.pid!, database);
     await server.stop();
-    const ceiling = pgbench(process.env.DATABASE_URL!);
-    return { run: { name: 'PostgreSQL', ...run, gapless: ok }, ceiling };
+    // The handler in this process, on the same database, for what HTTP and the other modules' reads cost.
+    // Same data directory: the exchange's keys and CA that the database's configuration was signed with.
+    const app = await inProcessApp({ DATABASE_URL: scratch.url, DATA_DIR: dataDir });
+    const handler = await drive(app.url, app.app.ctx.db, seconds, () => inProcess(app.app.ctx.db, app.applications), process.pid, database);
+    await app.close();
+    const ok = await gapless(db);
+    const { tps: ceiling, postgresUs: ceilingPostgresUs } = await pgbench(process.env.DATABASE_URL!);
+    return { ceilingPostgresUs, rows: [{ name: 'PostgreSQL, through HTTP (server in its own process)', ...http, gapless: ok }, { name: 'PostgreSQL, the handler in process', ...handler, gapless: ok }], ceiling };
   } finally {
     await close();
     await scratch.drop();
@@ -163,36 +251,66 @@ async function onPostgres(seconds: number): Promise<{ run: Run; ceiling: number 
   }
 }
 
-async function onPglite(seconds: number): Promise<{ run: Run; ceiling: number }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'darcha-bench-submit-pglite-'));
+/** The whole platform in this process, listening on a free port. */
+async function inProcessApp(env: Record<string, string> = {}) {
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'darcha-bench-submit-app-'));
   const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'error', RATE_LIMIT_PER_MINUTE: '100000000' });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'error', RATE_LIMIT_PER_MINUTE: '100000000', ...env });
   const app = await createApp(config);
   await app.server.listen({ port, host: '127.0.0.1' });
+  const applications = app.modules.find((m) => m.name === 'applications') as ApplicationsModule;
+  return { app, applications, url: `http://127.0.0.1:${port}`, async close() { await app.close(); if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true }); } };
+}
+
+async function onPglite(seconds: number): Promise<{ rows: Run[]; ceiling: number }> {
+  // PGlite lives in the server's process: the clients run there too.
+  const app = await inProcessApp();
   try {
-    const run = await drive(`http://127.0.0.1:${port}`, app.ctx.db, seconds);
-    const ok = await gapless(app.ctx.db);
-    return { run: { name: 'PGlite (server and clients in one process)', ...run, gapless: ok }, ceiling: await pgliteCeiling(10) };
+    const db = app.app.ctx.db;
+    const http = await drive(app.url, db, seconds);
+    const handler = await drive(app.url, db, seconds, () => inProcess(db, app.applications));
+    const ok = await gapless(db);
+    return {
+      rows: [{ name: 'PGlite, through HTTP (clients in the server\'s process)', ...http, gapless: ok }, { name: 'PGlite, the handler in process', ...handler, gapless: ok }],
+      ceiling: await pgliteCeiling(10),
+    };
   } finally {
     await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 export async function benchSubmit() {
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-  const rows: { run: Run; ceiling: number }[] = [];
-  if (process.env.DATABASE_URL) rows.push(await onPostgres(seconds));
+  const engines: { rows: Run[]; ceiling: number; ceilingPostgresUs?: number }[] = [];
+  if (process.env.DATABASE_URL) engines.push(await onPostgres(seconds));
   else console.warn('DATABASE_URL is not set: PostgreSQL is left out (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)');
-  rows.push(await onPglite(seconds));
+  engines.push(await onPglite(seconds));
 
-  console.log(`\nSubmit benchmark: "Accept and send" through HTTP, ${CLIENTS} clients at once, ${seconds} s; a submission counts when its transaction has committed and the 303 has come\n`);
-  console.log('| engine | submissions/s | p50 ms | p99 ms | submissions | errors | numbers 1…n without gap | ceiling: pgbench -N TPS | ratio |');
+  console.log(`\nSubmit benchmark: ${CLIENTS} clients at once, ${seconds} s each; a submission counts when its transaction has committed\n`);
+  console.log('| engine, path | submissions/s | p50 ms | p99 ms | submissions | errors | numbers 1…n without gap | ceiling: pgbench -N TPS | ratio |');
   console.log('|---|---:|---:|---:|---:|---:|:---:|---:|---:|');
-  for (const { run, ceiling } of rows) {
-    console.log(`| ${run.name} | ${fmt(run.rps)} | ${fmt(run.p50, 1)} | ${fmt(run.p99, 1)} | ${run.submissions} | ${run.errors} | ${run.gapless ? 'yes' : 'NO'} | ${fmt(ceiling)} | ${fmt(run.rps / ceiling, 2)} |`);
+  for (const { rows, ceiling } of engines) {
+    for (const run of rows) {
+      console.log(`| ${run.name} | ${fmt(run.rps)} | ${fmt(run.p50, 1)} | ${fmt(run.p99, 1)} | ${run.submissions} | ${run.errors} | ${run.gapless ? 'yes' : 'NO'} | ${fmt(ceiling)} | ${fmt(run.rps / ceiling, 2)} |`);
+    }
   }
-  console.log('\nCeiling on PostgreSQL: pgbench -i on a scratch database, then pgbench -N -c 50 -j 2 -T 10. On PGlite, which pgbench cannot reach,');
-  console.log('the same simple-update transaction run by 50 clients inside one process. Each client inserts its next draft (one row) between');
-  console.log('submissions, outside the timed request; the load generator shares the 2 cores with the server and the database.');
+  const pg = engines.find((e) => e.ceilingPostgresUs !== undefined);
+  if (pg) {
+    console.log('\nCPU per submission on PostgreSQL (a steadier figure than the rate when other work shares the machine):\n');
+    console.log('| path | server (Node) µs | PostgreSQL µs | submissions/s the 2 cores would allow |');
+    console.log('|---|---:|---:|---:|');
+    for (const run of pg.rows) {
+      const total = (run.nodeUs ?? 0) + (run.postgresUs ?? 0);
+      console.log(`| ${run.name} | ${fmt(run.nodeUs ?? 0)} | ${fmt(run.postgresUs ?? 0)} | ${fmt(2e6 / total)} |`);
+    }
+    console.log(`| pgbench -N transaction (pgbench's own CPU not counted) | — | ${fmt(pg.ceilingPostgresUs!)} | — |`);
+  }
+  console.log(`
+Through HTTP: POST /en/services/${SERVICE}/apply/<draft>/check ("Accept and send"), the forms module's transaction around the
+applications handler (draft locked, application with its number, first workflow step, notification, draft marked sent),
+answered by a 303 to the application. The handler in process: the same transaction without HTTP, the session and the
+form's reads. Each client inserts its next draft (one row) between submissions, outside the timed part.
+Ceiling on PostgreSQL: pgbench -i on a scratch database of the same server, then pgbench -N -c 50 -j 2 -T 10. On PGlite,
+which pgbench cannot reach: the same simple-update transaction by 50 clients inside one process.
+The load generator shares the machine's cores with the server and the database.`);
 }

@@ -60,7 +60,6 @@ async function routed(id: string) {
   return row(id);
 }
 
-const seqOf = (number: string) => Number(number.split('-')[1]);
 
 /** A form's token from a page that always has a form (the cabinet's or the back office's sign-out). */
 const tokenFor = (cookie: string) => csrfFor(app, cookie.startsWith('osid=') ? '/en/office' : '/en/cabinet', cookie);
@@ -100,24 +99,27 @@ test('the same draft submitted 20 times at once makes one application with one n
   assert.equal(notices.filter((n) => (n.params as { number?: string }).number === results[0]!.number).length, 1, 'one notification');
 });
 
-test('50 different submissions at once get consecutive numbers: no gap, no repeat', async () => {
-  const before = await app.ctx.db.selectFrom('applications_application').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirstOrThrow();
+/** Every number of the year so far, in order. */
+const allSeqs = async () => (await app.ctx.db.selectFrom('applications_application').select('seq').orderBy('seq').execute()).map((r) => Number(r.seq));
+
+test('50 different submissions at once: each its own number, and the numbers are 1…n without a gap', async () => {
   const results = await Promise.all(Array.from({ length: 50 }, () => applications.submit(submission())));
-  const seqs = results.map((r) => seqOf(r.number)).sort((a, b) => a - b);
-  const start = Number(before.max ?? 0) + 1;
-  assert.deepEqual(seqs, Array.from({ length: 50 }, (_, i) => start + i));
+  assert.equal(new Set(results.map((r) => r.number)).size, 50);
   for (const r of results) assert.match(r.number, /^\d{4}-\d{6}$/);
+  const seqs = await allSeqs();
+  assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1));
 });
 
 test('a failed submission gives its number back: the next one takes it', async () => {
-  const before = Number((await app.ctx.db.selectFrom('applications_application').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirstOrThrow()).max);
+  let lost = '';
   await assert.rejects(app.ctx.db.transaction().execute(async (trx) => {
-    const made = await applications.submit(submission(), trx);
-    assert.equal(seqOf(made.number), before + 1);
+    lost = (await applications.submit(submission(), trx)).number;
     throw new Error('the forms module failed after the handler');
   }), /forms module failed/);
   const next = await applications.submit(submission());
-  assert.equal(seqOf(next.number), before + 1);
+  assert.equal(next.number, lost);
+  const seqs = await allSeqs();
+  assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1));
 });
 
 test('routing: the agency of the service, the region and district of the registered address, or the centre chosen', async () => {
@@ -327,4 +329,39 @@ test('the applicant withdraws; hostile input is refused without a change', async
   assert.equal((await post(`${cab}/withdraw`, citizen, {})).statusCode, 409);
   const other = await signIn(app, person('foreigner'));
   assert.equal((await post(`${cab}/withdraw`, other, {})).statusCode, 404);
+});
+
+test('a head hands an application over to an officer of the agency; an officer may not', async () => {
+  const made = await applications.submit(submission());
+  await routed(made.applicationId);
+  const page = `/en/office/applications/${made.applicationId}`;
+  const officer = await signIn(app, OFFICER, { audience: 'office' });
+  assert.equal((await post(`${page}/reassign`, officer, { officer: OFFICER })).statusCode, 403);
+  const head = await signIn(app, HEAD, { audience: 'office' });
+  assert.equal((await post(`${page}/reassign`, head, { officer: OTHER_AGENCY_OFFICER })).statusCode, 400, 'not an officer of this agency');
+  assert.equal((await post(`${page}/reassign`, head, { officer: OFFICER })).statusCode, 303);
+  const r = await row(made.applicationId);
+  assert.equal(r.assigned_to, OFFICER);
+  assert.match(r.assigned_name ?? '', /Saidova Gulnora/);
+  const mine = await app.server.inject({ url: '/en/office/applications?queue=mine', headers: { cookie: officer } });
+  assert.ok(mine.body.includes(page), 'in the officer\'s own queue');
+});
+
+test('the payment event, delivered twice, moves the application once', async () => {
+  const made = await applications.submit(submission({ serviceId: 'residence-registration' }));
+  const [invoice] = await payments.invoicesOf(app.ctx.db, made.applicationId);
+  await applications.service!.onPaid({ invoiceId: invoice!.id, subject: made.applicationId });
+  await applications.service!.onPaid({ invoiceId: invoice!.id, subject: made.applicationId });
+  const history = await workflow.history(app.ctx.db, made.applicationId);
+  assert.deepEqual(history.map((h) => h.action), ['begin', 'paid']);
+  assert.equal((await row(made.applicationId)).state, 'submitted');
+});
+
+test('the ratings API is described in the OpenAPI document, and its page shows the summary', async () => {
+  const doc = (await app.server.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, unknown> };
+  assert.ok(doc.paths['/api/v1/services/{id}/ratings']);
+  const page = await app.server.inject({ url: '/en/services/housing-certificate/ratings' });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /out of 5 from \d+ rating/);
+  assert.equal((await app.server.inject({ url: '/en/services/no-such/ratings' })).statusCode, 404);
 });

@@ -58,7 +58,7 @@ export function cabinetApplicationRoutes(app: FastifyInstance, deps: PageDeps): 
       const unread = await unreadOf(db, session.person.id);
       return sendCabinetPage(request, reply, { section: 'applications', title: t('mycab.applications.title'), unread, children: <>
         <h1>{t('mycab.applications.title')}</h1>
-        {session.actingFor && <p class="lead">{t('applications.cabinet.for-business', { name: local({ ...session.actingFor.name, oz: session.actingFor.name.uz, kaa: session.actingFor.name.uz }, l) })}</p>}
+        {session.actingFor && <p class="lead">{t('applications.cabinet.for-business', { name: l === 'ru' || l === 'en' ? session.actingFor.name[l] : session.actingFor.name.uz })}</p>}
         {rows.length === 0 ? (
           <section class="panel" aria-labelledby="empty">
             <h2 id="empty">{t('mycab.applications.empty')}</h2>
@@ -75,6 +75,7 @@ export function cabinetApplicationRoutes(app: FastifyInstance, deps: PageDeps): 
             })} />
           <Pagination page={page} pages={pages} href={(p) => `${base}?page=${p}`} t={t} />
         </>}
+        <p><a href={`/${l}/cabinet/drafts`}>{t('applications.cabinet.drafts')}</a></p>
       </> });
     });
 

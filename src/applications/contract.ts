@@ -1,6 +1,6 @@
 // What the applications module uses of the four modules it wires (the contract of issue #7),
-// written as structural types: the modules' own objects fit them, and this module loads none
-// of them itself (src/app.ts hands them in).
+// written as structural types that the modules' own objects fit: src/app.ts hands them in, and
+// tests may hand in others. Only the workflow's types and its calendar are imported directly.
 import type { Db, Locale, LocalText } from '../platform/index.js';
 
 export interface Submission {
@@ -20,13 +20,9 @@ export interface FormsApi {
   onSubmit(handler: (submission: Submission, trx: Db) => Promise<SubmitResult>): void;
 }
 
-export interface WorkflowDefinition {
-  id: string; version: number; initial: string;
-  states: Record<string, { term?: { days: number; kind: 'working' | 'calendar' }; final?: boolean; label: LocalText }>;
-  actions: Record<string, { from: string[]; to: string; who: ActorKind[]; reason?: 'required' | 'optional'; label: LocalText }>;
-}
-export type ActorKind = 'applicant' | 'officer' | 'head' | 'system';
-export interface Actor { kind: ActorKind; id: string | null; name?: string }
+// The workflow module is in place: its own types.
+export type { WorkflowDefinition, ActorKind, Actor } from '../workflow/index.js';
+import type { WorkflowDefinition, Actor } from '../workflow/index.js';
 
 export interface TransitionRecord {
   at: Date; from: string; to: string; action: string; actorKind: string; actorId: string | null; actorName: string | null; reason: string | null;

@@ -1,18 +1,18 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../platform/index.js';
+import type { ApplicationsTables } from './applications.tables.js';
+
+/** `YYYY-NNNNNN`: the year and the number within it, at least six digits. */
+export const formatNumber = (year: number, seq: number) => `${year}-${String(seq).padStart(6, '0')}`;
 
 /** How many numbers a refill adds, and below how many free ones the pool is refilled in the background. */
 const BLOCK = 2000;
 const LOW = 500;
 
-type Row = Record<string, unknown> & { id: string };
+/** An application as inserted, but for its number. */
+type Row = Omit<Insertable<ApplicationsTables['applications_application']>, 'seq' | 'number'>;
 
-/** The application's columns that are not text. */
-const CAST: Record<string, string> = {
-  year: 'int', form_version: 'int', workflow_version: 'int', answers: 'jsonb', files: 'jsonb', prefilled: 'jsonb', applicant_name: 'jsonb',
-  active: 'boolean', due_at: 'timestamptz', submitted_at: 'timestamptz',
-};
 
 /**
  * Application numbers, `YYYY-NNNNNN`, per Tashkent year, with no gaps.
@@ -39,44 +39,34 @@ export class NumberPool {
   constructor(private readonly db: Db, private readonly log: Logger) {}
 
   /**
-   * Inserts the application with the lowest free number of the year, in one statement; returns
-   * the number, or undefined when the key was taken (its number goes back to the pool).
+   * Inserts the application with the lowest free number of the year; returns the number, or
+   * undefined when the key was taken (the number goes back to the pool).
    */
   async insertNumbered(trx: Db, year: number, row: Row): Promise<{ number: string; seq: number } | undefined> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const result = await this.tryInsert(trx, year, row);
-      if (result.taken === null) { await this.refillIn(trx, year); continue; }
-      this.watch(year, result.taken);
-      if (result.number === null) {
-        await sql`insert into applications_number_pool (year, n) values (${year}, ${result.taken})`.execute(trx);
-        return undefined;
-      }
-      return { number: result.number, seq: result.taken };
+    let seq: number | undefined;
+    for (let attempt = 0; seq === undefined && attempt < 3; attempt++) {
+      seq = await this.take(trx, year);
+      if (seq === undefined) await this.refillIn(trx, year);
     }
-    throw new Error(`applications: no number could be taken for ${year}`);
+    if (seq === undefined) throw new Error(`applications: no number could be taken for ${year}`);
+    this.watch(year, seq);
+    const number = formatNumber(year, seq);
+    const made = await trx.insertInto('applications_application').values({ ...row, seq, number })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').executeTakeFirst();
+    if (!made) {
+      await sql`insert into applications_number_pool (year, n) values (${year}, ${seq})`.execute(trx);
+      return undefined;
+    }
+    return { number, seq };
   }
 
-  private async tryInsert(trx: Db, year: number, row: Row): Promise<{ taken: number | null; number: string | null }> {
-    const columns = Object.keys(row);
-    // In `insert … select` the values are not typed by their columns: each is cast.
-    const values = columns.map((c) => {
-      const v = row[c];
-      const type = CAST[c] ?? 'text';
-      return sql`${v instanceof Date ? v.toISOString() : v}::${sql.raw(type)}`;
-    });
-    const result = await sql<{ taken: number | null; number: string | null }>`
-      with taken as (
-        delete from applications_number_pool
-        where (year, n) = (select year, n from applications_number_pool where year = ${year} order by n limit 1 for update skip locked)
-        returning n),
-      made as (
-        insert into applications_application (${sql.join(columns.map((c) => sql.ref(c)))}, seq, number)
-        select ${sql.join(values)}, taken.n, ${String(year)} || '-' || lpad(taken.n::text, greatest(6, length(taken.n::text)), '0') from taken
-        on conflict (idempotency_key) do nothing
-        returning number)
-      select (select n from taken) as taken, (select number from made) as number`.execute(trx);
-    const first = result.rows[0]!;
-    return { taken: first.taken === null ? null : Number(first.taken), number: first.number };
+  /** The lowest free number of the year, taken (locked until commit, skipped by the others meanwhile); undefined when none is free. */
+  private async take(trx: Db, year: number): Promise<number | undefined> {
+    const result = await sql<{ n: number }>`delete from applications_number_pool
+      where (year, n) = (select year, n from applications_number_pool where year = ${year} order by n limit 1 for update skip locked)
+      returning n`.execute(trx);
+    const n = result.rows[0]?.n;
+    return n === undefined ? undefined : Number(n);
   }
 
   /**

@@ -55,7 +55,7 @@ export class ApplicationService {
 
   /** Waiting for the fee: the state the payment moves on from. */
   static awaitsPayment(def: WorkflowDefinition, state: string): boolean {
-    return Object.values(def.actions).some((a) => a.from.includes(state) && (a as { on?: string }).on === 'payments.paid');
+    return Object.values(def.actions).some((a) => a.from.includes(state) && a.on === 'payments.paid');
   }
 
   /** Whether officers work on an application in this state: not final, not waiting for the fee. */
@@ -324,7 +324,7 @@ export class ApplicationService {
       const app = await findApplication(trx, String(payload.subject ?? ''), { lock: true });
       if (!app) return;
       const def = this.definitionOf(app);
-      const action = Object.entries(def.actions).find(([, a]) => a.from.includes(app.state) && a.who.includes('system') && (a as { on?: string }).on === 'payments.paid');
+      const action = Object.entries(def.actions).find(([, a]) => a.from.includes(app.state) && a.who.includes('system') && a.on === 'payments.paid');
       if (!action) return;
       await this.transition(trx, app, action[0], { kind: 'system', id: null, name: 'payments' });
       await notify(trx, { personId: app.person_id, businessId: app.business_id, messageKey: 'applications.notice.paid', params: { number: app.number ?? '' }, link: `/cabinet/applications/${app.id}` });
@@ -342,7 +342,7 @@ export class ApplicationService {
       const def = this.definitionOf(app);
       if (def.states[app.state]?.final) return;
       if (ApplicationService.awaitsPayment(def, app.state)) {
-        const cancel = Object.entries(def.actions).find(([, a]) => a.from.includes(app!.state) && a.who.includes('system') && !(a as { on?: string }).on && def.states[a.to]?.final);
+        const cancel = Object.entries(def.actions).find(([, a]) => a.from.includes(app!.state) && a.who.includes('system') && !a.on && def.states[a.to]?.final);
         if (cancel) {
           app = await this.transition(trx, app, cancel[0], { kind: 'system', id: null, name: 'term' });
           await this.refundPaid(trx, app, 'not paid in time');

@@ -6,7 +6,9 @@ import { notify } from '../identity/index.js';
 import { AppError, enqueue, type Db } from '../platform/index.js';
 import type { ApplicationsConfig } from './config.js';
 import type { PaymentsApi, Submission, SubmitResult, WorkflowApi } from './contract.js';
-import { NumberPool } from './numbers.js';
+import { formatNumber, NumberPool } from './numbers.js';
+
+export { formatNumber };
 import { fullName, routeOf, type Applicants } from './routing.js';
 import { ApplicationService } from './service.js';
 
@@ -17,7 +19,6 @@ export const ROUTE_TOPIC = 'applications.route';
 
 /** The year in Tashkent (UTC+5, no daylight saving): numbers start again at 1 on its New Year. */
 export const tashkentYear = (at: Date) => new Date(at.getTime() + 5 * 3600_000).getUTCFullYear();
-export const formatNumber = (year: number, seq: number) => `${year}-${String(seq).padStart(6, '0')}`;
 
 /** The workflow a service follows: the data file says, else a fee means paying first. */
 export function workflowIdOf(config: ApplicationsConfig, service: Service): string {
@@ -57,7 +58,7 @@ export class Submitter {
     if (trx) return this.inTransaction(trx, submission, false);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.db.transaction().execute((t) => this.inTransaction(t, submission, true));
+        return await this.deps.db.transaction().execute((t) => this.inTransaction(t, submission, attempt > 1));
       } catch (error) {
         if (!(error instanceof KeyRace) || attempt >= 3) throw error;
       }
@@ -66,7 +67,8 @@ export class Submitter {
 
   private async inTransaction(trx: Db, s: Submission, checkKey: boolean): Promise<SubmitResult> {
     const { workflow, payments, config } = this.deps;
-    // The forms module holds the draft locked, so only a caller of our own can come twice.
+    // A key already used shows when the application is inserted (one statement fewer on every
+    // submission); asked again after that, the application made is answered.
     if (checkKey) {
       const existing = await trx.selectFrom('applications_application').select(['id', 'number', 'person_id']).where('idempotency_key', '=', s.idempotencyKey).executeTakeFirst();
       if (existing) return same(existing, s);
