@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
@@ -30,12 +31,30 @@ const asText = (value: string) => value;
 pg.types.setTypeParser(pg.types.builtins.DATE, asText);
 
 /**
+ * A connection that prepares each statement it runs with parameters once and reuses it:
+ * the server then parses and plans a submission's statements once per connection rather
+ * than on every call. Named by the statement's hash; past 500 names a connection runs the
+ * rest unnamed, so statements whose text varies (IN lists) cannot fill its memory.
+ */
+class PreparingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = createHash('sha1').update(text).digest('base64url');
+      const parsed = (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements;
+      if (parsed[name] !== undefined || Object.keys(parsed).length < 500) return (super.query as (...a: unknown[]) => never)({ name, text, values });
+    }
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
+/**
  * Opens the database: PostgreSQL when a URL is given, otherwise the embedded PGlite in
  * `dataDir` (`memory://` keeps it in memory, for tests).
  */
 export async function openDatabase(options: { url?: string; dataDir?: string; poolSize?: number; onIdleError?: (error: Error) => void }): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, Client: PreparingClient });
     // An idle connection the server closes (restart, failover) is dropped from the pool and
     // the next query opens a new one; without a listener it would crash the process.
     pool.on('error', (error) => options.onIdleError?.(error));

@@ -120,8 +120,19 @@ test('a request logs with its request id, and nothing is logged for a quiet requ
   const noted = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'noted');
   assert.equal(noted?.reqId, 'req-42');
   const quietLines: string[] = [];
-  const quiet = await createServer(loadConfig({ DATA_DIR: '/tmp/darcha-server-test', LOG_LEVEL: 'warn' }), pino({ level: 'warn' }, { write: (l: string) => { quietLines.push(l); } }), (_r, reply) => reply.send('page'));
+  const quietLog = pino({ level: 'warn' }, { write: (l: string) => { quietLines.push(l); } });
+  const quiet = await createServer(loadConfig({ DATA_DIR: '/tmp/darcha-server-test', LOG_LEVEL: 'warn' }), quietLog, (_r, reply) => reply.send('page'));
   quiet.get('/api/v1/quiet', async () => ({ ok: true }));
+  quiet.get('/api/v1/loud', async (request) => { request.log.warn('loud'); return { ok: true }; });
+  await quiet.ready();
+  // A request's own logger is built only when it logs: a quiet request makes no pino child.
+  let children = 0;
+  const child = quietLog.child.bind(quietLog);
+  quietLog.child = ((...args: Parameters<typeof child>) => { children++; return child(...args); }) as typeof quietLog.child;
   await quiet.inject({ url: '/api/v1/quiet' });
   assert.deepEqual(quietLines, []);
+  assert.equal(children, 0);
+  await quiet.inject({ url: '/api/v1/loud', headers: { 'x-request-id': 'req-43' } });
+  assert.equal(children, 1);
+  assert.equal(JSON.parse(quietLines[0]!).reqId, 'req-43');
 });

@@ -193,18 +193,18 @@ const noop = () => {};
 function lazyChild(logger: Logger, bindings: Record<string, unknown>, options: Parameters<Logger['child']>[1]): Logger {
   let child: Logger | undefined;
   const real = (): Logger => (child ??= logger.child(bindings, options) as unknown as Logger);
+  // Until something is logged, reads are answered without making the child: Fastify checks
+  // every request's logger for its methods, and that alone must not build a pino child.
+  const deferred = (name: string) => (...args: unknown[]) => (real() as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
   return new Proxy(logger, {
     get(target, prop) {
+      const from = child ?? target;
       if (!child && typeof prop === 'string') {
-        // Levels that are off cost nothing; other reads (level, isLevelEnabled…) go to the parent.
-        if (LEVELS.has(prop) && !target.isLevelEnabled(prop)) return noop;
-        if (!LEVELS.has(prop) && prop !== 'child' && prop !== 'bindings') {
-          const value = Reflect.get(target, prop);
-          return typeof value === 'function' ? value.bind(target) : value;
-        }
+        if (LEVELS.has(prop)) return target.isLevelEnabled(prop) ? deferred(prop) : noop;
+        if (prop === 'child' || prop === 'bindings' || prop === 'setBindings') return deferred(prop);
       }
-      const value = Reflect.get(real(), prop);
-      return typeof value === 'function' ? value.bind(real()) : value;
+      const value = Reflect.get(from, prop);
+      return typeof value === 'function' ? value.bind(from) : value;
     },
   });
 }
