@@ -48,6 +48,7 @@ export function applicationsModule(deps: ApplicationsDeps): ApplicationsModule {
   let service: ApplicationService | undefined;
   let submitter: Submitter | undefined;
   let config: ApplicationsConfig | undefined;
+  let numbers: NumberPool | undefined;
   return {
     name: 'applications',
     migrations: applicationsMigrations,
@@ -68,7 +69,7 @@ export function applicationsModule(deps: ApplicationsDeps): ApplicationsModule {
         forms: deps.forms, config, now,
       });
       const applicants = new Applicants({ exchange: deps.exchange, log: ctx.log });
-      const numbers = new NumberPool(ctx.db, ctx.log);
+      numbers = new NumberPool(ctx.db, ctx.log);
       await numbers.ensure(tashkentYear(now()));
       submitter = new Submitter({ db: ctx.db, log: ctx.log, catalog: deps.catalog, workflow: deps.workflow, payments: deps.payments, config, applicants, numbers, now });
       const s = service;
@@ -85,6 +86,7 @@ export function applicationsModule(deps: ApplicationsDeps): ApplicationsModule {
           .where('id', '=', app.id).where('region', 'is', null).execute();
       });
     },
+    async stop() { await numbers?.idle(); },
     routes(app: FastifyInstance, ctx: AppContext) {
       if (!service || !config) throw new Error('applications routes registered before start');
       const pages = { db: ctx.db, service, payments: deps.payments, config, catalog: deps.catalog };

@@ -33,6 +33,7 @@ type Row = Omit<Insertable<ApplicationsTables['applications_application']>, 'seq
  */
 export class NumberPool {
   private refilling: Promise<void> | undefined;
+  private stopped = false;
   /** The highest number known to exist per year: when takes come near it, a refill is started. */
   private readonly known = new Map<number, number>();
 
@@ -43,30 +44,42 @@ export class NumberPool {
    * undefined when the key was taken (the number goes back to the pool).
    */
   async insertNumbered(trx: Db, year: number, row: Row): Promise<{ number: string; seq: number } | undefined> {
-    let seq: number | undefined;
-    for (let attempt = 0; seq === undefined && attempt < 3; attempt++) {
-      seq = await this.take(trx, year);
-      if (seq === undefined) await this.refillIn(trx, year);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const taken = await this.takeAndInsert(trx, year, row);
+      if (!taken) { await this.refillIn(trx, year); continue; }
+      this.watch(year, taken.seq);
+      if (!taken.made) {
+        await sql`insert into applications_number_pool (year, n) values (${year}, ${taken.seq})`.execute(trx);
+        return undefined;
+      }
+      return { number: formatNumber(year, taken.seq), seq: taken.seq };
     }
-    if (seq === undefined) throw new Error(`applications: no number could be taken for ${year}`);
-    this.watch(year, seq);
-    const number = formatNumber(year, seq);
-    const made = await trx.insertInto('applications_application').values({ ...row, seq, number })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').executeTakeFirst();
-    if (!made) {
-      await sql`insert into applications_number_pool (year, n) values (${year}, ${seq})`.execute(trx);
-      return undefined;
-    }
-    return { number, seq };
+    throw new Error(`applications: no number could be taken for ${year}`);
   }
 
-  /** The lowest free number of the year, taken (locked until commit, skipped by the others meanwhile); undefined when none is free. */
-  private async take(trx: Db, year: number): Promise<number | undefined> {
-    const result = await sql<{ n: number }>`delete from applications_number_pool
-      where (year, n) = (select year, n from applications_number_pool where year = ${year} order by n limit 1 for update skip locked)
-      returning n`.execute(trx);
-    const n = result.rows[0]?.n;
-    return n === undefined ? undefined : Number(n);
+  /**
+   * In one round trip: the lowest free number of the year taken (locked until commit, skipped by
+   * the others meanwhile) and the application inserted with it. Undefined when no number is
+   * free; `made: false` when the key was taken (the caller gives the number back).
+   */
+  private async takeAndInsert(trx: Db, year: number, row: Row): Promise<{ seq: number; made: boolean } | undefined> {
+    const columns = Object.keys(row) as (keyof Row)[];
+    const { rows } = await sql<{ n: number; id: string | null }>`
+      with taken as (
+        delete from applications_number_pool
+        where (year, n) = (select year, n from applications_number_pool where year = ${year} order by n limit 1 for update skip locked)
+        returning n
+      ), made as (
+        insert into applications_application (${sql.join(columns.map((c) => sql.ref(c)))}, seq, number)
+        select ${sql.join(columns.map((c) => sql`${row[c] ?? null}`))}, n,
+          ${String(year)} || '-' || case when n >= 100000 then n::text else lpad(n::text, 6, '0') end
+        from taken
+        on conflict (idempotency_key) do nothing
+        returning id
+      )
+      select taken.n, made.id from taken left join made on true`.execute(trx);
+    const first = rows[0];
+    return first ? { seq: Number(first.n), made: first.id !== null } : undefined;
   }
 
   /**
@@ -100,10 +113,13 @@ export class NumberPool {
     return this.refilling;
   }
 
+  /** Waits for a refill under way (before the database closes). */
+  async idle(): Promise<void> { this.stopped = true; await this.refilling?.catch(() => {}); }
+
   /** A number near the top of what exists: refill after this, before the pool runs dry. */
   private watch(year: number, taken: number): void {
     const known = this.known.get(year);
-    if (known === undefined || taken > known - LOW) {
+    if (!this.stopped && (known === undefined || taken > known - LOW)) {
       setImmediate(() => void this.ensure(year).catch((error) => this.log.warn({ err: error }, 'application numbers not refilled; a submission will refill')));
     }
   }

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { CatalogSnapshot, Service } from '../catalog/index.js';
 import { notify } from '../identity/index.js';
 import { AppError, enqueue, type Db } from '../platform/index.js';
 import type { ApplicationsConfig } from './config.js';
 import type { PaymentsApi, Submission, SubmitResult, WorkflowApi } from './contract.js';
-import { formatNumber, NumberPool } from './numbers.js';
-
-export { formatNumber };
+import type { NumberPool } from './numbers.js';
 import { fullName, routeOf, type Applicants } from './routing.js';
 import { ApplicationService } from './service.js';
+
+export { formatNumber } from './numbers.js';
 
 /** The unit an application goes to inside its agency (demo: every agency has one). */
 export const UNIT = 'applications';

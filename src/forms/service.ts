@@ -74,7 +74,7 @@ export class FormsService {
 
   /** A draft, if it is this person's (and of the business they now act for): anyone else gets nothing. */
   async open(session: Session, serviceId: string, draftId: string): Promise<Opened | undefined> {
-    const draft = await getDraft(this.deps.db, draftId);
+    const draft = await getDraft(this.deps.db, draftId, { latest: true });
     if (!draft || draft.personId !== session.person.id || draft.serviceId !== serviceId) return undefined;
     const form = await this.deps.store.get(serviceId, draft.version);
     if (!form) return undefined;
@@ -85,7 +85,7 @@ export class FormsService {
   /** Whether a newer version of the form has been published since the draft began. */
   async outdated(opened: Opened): Promise<Form | undefined> {
     if (opened.draft.status !== 'open') return undefined;
-    const latest = await this.deps.store.latestVersion(opened.draft.serviceId);
+    const latest = opened.draft.latestVersion ?? await this.deps.store.latestVersion(opened.draft.serviceId);
     if (latest === undefined || latest <= opened.draft.version) return undefined;
     return this.deps.store.get(opened.draft.serviceId, latest);
   }
@@ -294,8 +294,10 @@ export class FormsService {
   private async submission(db: Db, draft: Draft, def: FormDefinition, session: Session, locale: Locale): Promise<Submission> {
     const answers = visibleAnswers(def, draft.answers);
     const fields = fieldMap(def);
-    const uploads = new Map((await uploadsOf(db, draft.id)).map((u) => [u.id, u]));
-    const files = Object.entries(answers).filter(([name]) => fields.get(name)?.widget === 'file').map(([name, id]) => {
+    const fileAnswers = Object.entries(answers).filter(([name]) => fields.get(name)?.widget === 'file');
+    // Most forms have no file: no query for them on the way to submitting.
+    const uploads = new Map(fileAnswers.length === 0 ? [] : (await uploadsOf(db, draft.id)).map((u) => [u.id, u]));
+    const files = fileAnswers.map(([name, id]) => {
       const u = uploads.get(String(id))!;
       return { field: name, uploadId: u.id, name: u.name, mime: u.mime, size: u.size, sha256: u.sha256 };
     });

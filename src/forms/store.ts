@@ -69,6 +69,8 @@ export interface Draft {
   serviceId: string;
   businessId: string | null;
   version: number;
+  /** The service's latest published version, when asked for with the draft (`getDraft(…, { latest: true })`). */
+  latestVersion?: number;
   answers: Record<string, unknown>;
   prefill: Record<string, PrefillEntry>;
   /** The steps answered so far. */
@@ -100,12 +102,19 @@ const DRAFT_COLUMNS = [
 
 export const isDraftId = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
 
-export async function getDraft(db: Db, id: string, options: { lock?: boolean } = {}): Promise<Draft | undefined> {
+export async function getDraft(db: Db, id: string, options: { lock?: boolean; latest?: boolean } = {}): Promise<Draft | undefined> {
   if (!isDraftId(id)) return undefined;
   let q = db.selectFrom('forms_draft').select(DRAFT_COLUMNS).where('id', '=', id);
   if (options.lock) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
-  return row ? toDraft(row as DraftRow) : undefined;
+  // The latest version in the same round trip: every page of a draft asks whether its form is outdated.
+  const row = options.latest
+    ? await q.select((eb) => eb.selectFrom('forms_form').select((e) => e.fn.max('version').as('v')).whereRef('forms_form.service_id', '=', 'forms_draft.service_id').as('latest_version')).executeTakeFirst()
+    : await q.executeTakeFirst();
+  if (!row) return undefined;
+  const draft = toDraft(row as DraftRow);
+  const latest = (row as { latest_version?: number | null }).latest_version;
+  if (latest !== undefined && latest !== null) draft.latestVersion = Number(latest);
+  return draft;
 }
 
 export async function openDraftOf(db: Db, personId: string, serviceId: string, businessId: string | null): Promise<Draft | undefined> {

@@ -127,17 +127,24 @@ export class Engine {
     const at = checkAt(input.at ?? this.clock());
     const actor = checkActor(input.actor ?? { kind: 'system', id: null });
     const dueAt = this.dueAt(def, def.initial, at, input.term);
-    const inserted = await trx.insertInto('workflow_due')
-      .values({ subject: input.subject, definition_id: def.id, definition_version: def.version, state: def.initial, entry: 0, entered_at: at, due_at: dueAt, claimed_until: null, escalated_at: null })
-      .onConflict((oc) => oc.column('subject').doNothing())
-      .returning('subject').executeTakeFirst();
-    if (!inserted) {
-      const row = await trx.selectFrom('workflow_due').select(['state', 'due_at']).where('subject', '=', input.subject).executeTakeFirstOrThrow();
-      return { state: row.state, dueAt: row.due_at };
-    }
-    const entry = await this.record(trx, def, input.subject, '', def.initial, BEGIN, actor, null, at, dueAt);
-    await trx.updateTable('workflow_due').set({ entry }).where('subject', '=', input.subject).execute();
-    return { state: def.initial, dueAt };
+    // One round trip (submissions are the platform's hottest write): the due row and the first
+    // history entry together, the entry's id drawn from its sequence first so the due row can
+    // point at it; a subject already begun keeps its row and gets no second entry.
+    const { rows } = await sql<{ state: string; due_at: Date | null }>`
+      with due as (
+        insert into workflow_due (subject, definition_id, definition_version, state, entry, entered_at, due_at, claimed_until, escalated_at)
+        values (${input.subject}, ${def.id}, ${def.version}, ${def.initial}, nextval(pg_get_serial_sequence('workflow_transition', 'id')), ${at}, ${dueAt}, null, null)
+        on conflict (subject) do nothing
+        returning entry, state, due_at
+      ), entry as (
+        insert into workflow_transition (id, subject, definition_id, definition_version, from_state, to_state, action, actor_kind, actor_id, actor_name, reason, at, due_at)
+        select due.entry, ${input.subject}, ${def.id}, ${def.version}, '', ${def.initial}, ${BEGIN}, ${actor.kind}, ${actor.id}, ${actor.name ?? null}, null, ${at}, ${dueAt} from due
+      )
+      select state, due_at from due
+      union all
+      select state, due_at from workflow_due where subject = ${input.subject} and not exists (select from due)`.execute(trx);
+    const row = rows[0]!;
+    return { state: row.state, dueAt: row.due_at === null ? null : new Date(row.due_at) };
   }
 
   /**
