@@ -43,6 +43,14 @@ export class TelegramInbox {
   }
 }
 
+/** Reads the SMTP stand-in's record of the mail it accepted, newest first, as a mailbox would show it. */
+export class MailInbox {
+  constructor(readonly url: string) {}
+  async messages(to: string): Promise<{ from: string; to: string[]; subject: string; text: string }[]> {
+    return (await fetch(`${this.url}?to=${encodeURIComponent(to)}`)).json() as Promise<{ from: string; to: string[]; subject: string; text: string }[]>;
+  }
+}
+
 /**
  * A session for a person as if they had signed in (portal or back office), optionally acting
  * for a business; returns the cookie header value. For tests of what comes after sign-in.
@@ -96,6 +104,8 @@ export interface TestApp extends App {
   sms: SmsInbox;
   /** The inbox of the Telegram Bot API stand-in the bot sends through. */
   telegram: TelegramInbox;
+  /** The inbox of the SMTP stand-in that e-mail notifications go through. */
+  mail: MailInbox;
   config: Config;
 }
 
@@ -115,6 +125,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     url,
     sms: new SmsInbox(app.smsInbox!),
     telegram: new TelegramInbox(app.telegramInbox!),
+    mail: new MailInbox(app.mailInbox!),
     async close() {
       await app.close();
       await database.close();

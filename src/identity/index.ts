@@ -15,6 +15,7 @@ import { seedDemoPeople } from './demo.js';
 import { openCa, openFaceChannel, type FaceChannel } from './channels.js';
 import { methodRoutes } from './oidc/methods.js';
 import type { Ca } from './pki/index.js';
+import type { EmailChannel } from './email-channel.js';
 import { NOTIFY_TOPIC, notificationSender, telegramReplySender, TELEGRAM_REPLY_TOPIC } from './notify.js';
 import { telegramRoutes } from './telegram/index.js';
 import type { TelegramChannel } from './telegram-channel.js';
@@ -32,6 +33,7 @@ export { openSmsChannel, type SmsChannel } from './sms-channel.js';
 export { logDataAccess, type DataAccess } from './data-access.js';
 export { notify, type Notification } from './notify.js';
 export { openTelegramChannel, type TelegramChannel } from './telegram-channel.js';
+export { openEmailChannel, type EmailChannel } from './email-channel.js';
 /** A page inside the personal cabinet (its navigation beside, no-store), for the modules that fill its sections. */
 export { sendCabinetPage, type CabinetSection } from './cabinet/nav.js';
 export { accountBar } from './business/account.js';
@@ -39,7 +41,7 @@ export { audit } from './identity.store.js';
 // The demo CA for other modules: the exchange issues its members' and centre's certificates.
 export { openCa } from './channels.js';
 export { issueSystemCertificate, readCaCertificate, type Ca, type SystemCertificateOptions } from './pki/ca.js';
-export { readDemoPopulation, Prng, parsePinfl, PinflError, parseStir, StirError, districtById, regionById, type DemoPerson, type DemoBusiness, type DemoPopulation, type PlaceName, type RegionId } from './people/index.js';
+export { readDemoPopulation, Prng, parsePinfl, PinflError, parseStir, StirError, districtById, regionById, UZ_REGIONS, DISTRICTS, type District, type DemoPerson, type DemoBusiness, type DemoPopulation, type PlaceName, type RegionId } from './people/index.js';
 
 export interface IdentityOptions {
   /** Sends the one-time codes; the demo wires the SMS gateway stand-in. Not needed to migrate. */
@@ -50,6 +52,8 @@ export interface IdentityOptions {
   agencies?: AgencyList;
   /** The Telegram bot (or its stand-in) for notifications and chat linking; none: no Telegram. */
   telegram?: TelegramChannel;
+  /** The mail relay (or its stand-in) for e-mail notifications; none: notifications chosen for e-mail stay in the cabinet. */
+  mail?: EmailChannel;
   /** The catalog's services, for the scope of a power of representation. */
   services?: ServiceList;
 }
@@ -75,7 +79,7 @@ export function identityModule(options: IdentityOptions = {}): Module {
       ca ??= await openCa(ctx.config);
       face = await openFaceChannel(ctx.config);
       // Notifications and the bot's answers go out after commit, retried by the outbox.
-      ctx.outbox.on(NOTIFY_TOPIC, notificationSender({ db: ctx.db, sms: options.sms, telegram: options.telegram?.bot, publicUrl: ctx.config.publicUrl, log: ctx.log }));
+      ctx.outbox.on(NOTIFY_TOPIC, notificationSender({ db: ctx.db, sms: options.sms, telegram: options.telegram?.bot, mailer: options.mail?.mailer, publicUrl: ctx.config.publicUrl, log: ctx.log }));
       if (options.telegram) ctx.outbox.on(TELEGRAM_REPLY_TOPIC, telegramReplySender({ telegram: options.telegram.bot, log: ctx.log }));
     },
     async stop() { await face?.close(); await sessions?.close(); },

@@ -24,7 +24,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 const pending = async () => (await app.ctx.db.selectFrom('outbox').select('id').where('topic', '=', 'identity.notify').where('dispatched_at', 'is', null).execute()).length;
-const setPerson = (id: string, { channels, ...values }: { locale?: string; channels?: string[]; telegram_chat_id?: string | null }) =>
+const setPerson = (id: string, { channels, ...values }: { locale?: string; channels?: string[]; telegram_chat_id?: string | null; email?: string | null }) =>
   app.ctx.db.updateTable('identity_person').set({ ...values, ...(channels ? { channels: JSON.stringify(channels) } : {}) }).where('id', '=', id).execute();
 
 test('notify keeps the notification for the cabinet and sends it by SMS, in the person\'s language', async () => {
@@ -62,6 +62,34 @@ test('a linked Telegram chat gets the notification with its link; SMS only when 
   assert.equal((await app.telegram.messages(CHAT)).length, 1);
   const failed = await app.ctx.db.selectFrom('outbox').select('id').where('topic', '=', 'identity.notify').where('last_error', 'is not', null).execute();
   assert.deepEqual(failed, []);
+});
+
+test('e-mail goes through SMTP to the relay in the person\'s language; a refused address is dropped, not retried', async () => {
+  const address = 'aziz.karimov@example.uz';
+  await setPerson(citizen.id, { locale: 'oz', channels: ['email'], email: address });
+  const sms = await app.sms.count(citizen.phone);
+  await notify(app.ctx.db, { personId: citizen.id, messageKey: 'mycab.notice.welcome', params: { name: 'Азиз' }, link: '/cabinet/notifications' });
+  const mail = await eventually(() => app.mail.messages(address), (m) => m.length > 0);
+  assert.equal(mail.length, 1);
+  assert.deepEqual(mail[0]!.to, [address]);
+  assert.match(mail[0]!.subject, /^Darcha: Darcha порталига хуш келибсиз, Азиз\./u);
+  assert.ok(mail[0]!.text.includes(`${app.url}/oz/cabinet/notifications`), mail[0]!.text);
+  assert.ok(mail[0]!.text.includes(`${app.url}/oz/cabinet/settings`), 'the footer says where to stop e-mail');
+  assert.equal(await app.sms.count(citizen.phone), sms, 'no SMS: e-mail only was chosen');
+
+  // RFC 2606 `.invalid` is refused by the relay with 550: logged and dropped, no retry left pending.
+  await setPerson(citizen.id, { email: 'nobody@example.invalid' });
+  await notify(app.ctx.db, { personId: citizen.id, messageKey: 'mycab.notice.welcome', params: { name: 'X' } });
+  assert.equal(await eventually(pending, (n) => n === 0), 0);
+  const failed = await app.ctx.db.selectFrom('outbox').select('id').where('topic', '=', 'identity.notify').where('dispatched_at', 'is', null).execute();
+  assert.deepEqual(failed, []);
+  // Chosen, but no address: nothing is queued for e-mail.
+  await setPerson(citizen.id, { email: null });
+  const queued = async () => (await app.ctx.db.selectFrom('outbox').select('id').where('topic', '=', 'identity.notify').execute()).length;
+  const before = await queued();
+  await notify(app.ctx.db, { personId: citizen.id, messageKey: 'mycab.notice.welcome', params: { name: 'Y' } });
+  assert.equal(await queued(), before);
+  await setPerson(citizen.id, { locale: 'uz', channels: ['sms'] });
 });
 
 test('a notification made in a transaction that is rolled back is neither kept nor sent', async () => {

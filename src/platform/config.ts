@@ -27,6 +27,10 @@ const Env = Type.Object({
   TELEGRAM_BOT_USERNAME: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{3,31}$' })),
   TELEGRAM_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   TELEGRAM_WEBHOOK_SECRET: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{16,256}$' })),
+  // E-mail notifications: the SMTP relay (`smtp://user:pass@host:587`, `smtps://…` for implicit TLS) and the sender's
+  // address; outside production with none given, a local SMTP stand-in.
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  SMTP_FROM: Type.Optional(Type.String({ pattern: '^[^\\s@<>]+@[^\\s@<>]+$' })),
   // The exchange (X-Road style): `serve` starts the demo gateways itself unless GATEWAYS=off;
   // a gateway run alone fetches the signed configuration from EXCHANGE_CENTRAL_URL (default
   // PUBLIC_URL), refreshes it every EXCHANGE_CONF_REFRESH_MS, gives up on a peer after

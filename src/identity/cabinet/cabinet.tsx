@@ -16,8 +16,6 @@ import { settingsRoutes } from './settings.js';
  * appear there. Documents are the documents module's wallet (`/{l}/cabinet/documents`), applications
  * the applications module's pages (`/{l}/cabinet/applications`).
  */
-const PLACEHOLDERS = ['appeals'] as const;
-
 /**
  * The personal cabinet: an overview (my data, who looked at it, my sessions), my applications,
  * appeals and documents, notifications and settings (language, channels, Telegram).
@@ -90,20 +88,6 @@ export function cabinetRoutes(app: FastifyInstance, deps: { db: Db; sessions: Se
       return reply.redirect(`/${l}/cabinet`, 303);
     });
 
-    for (const key of PLACEHOLDERS) {
-      app.get(`/${l}/cabinet/${key}`, { schema: { hide: true }, config: { access: 'person' } }, async (request, reply) => {
-        const t = translator(l);
-        const { unread } = await countNotifications(db, principal(request).person.id);
-        return sendCabinetPage(request, reply, { section: key, title: t(`mycab.${key}.title`), unread, children: <>
-          <h1>{t(`mycab.${key}.title`)}</h1>
-          <section class="panel" aria-labelledby="empty">
-            <h2 id="empty">{t(`mycab.${key}.empty`)}</h2>
-            <p>{t(`mycab.${key}.what`)}</p>
-            <Button href={`/${l}/spheres`} secondary>{t('mycab.to-catalog')}</Button>
-          </section>
-        </> });
-      });
-    }
   }
   notificationRoutes(app, { db });
   settingsRoutes(app, { db, sessions, telegram: deps.telegram });
