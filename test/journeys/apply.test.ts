@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '../../src/identity/index.js';
 import { signIn, startTestApp, type TestApp } from '../../src/testing.js';
-import { axe, describeViolations, launchBrowser } from './browser.js';
+import { launchBrowser, checkAxe } from './browser.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -31,10 +31,6 @@ after(async () => {
   await app?.close();
 });
 
-async function checkAxe(page: Page, where: string) {
-  const violations = await axe(page);
-  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
-}
 
 /** A browser signed in as the person (the sign-in has its own journey), to the portal or the back office. */
 async function signedIn(personId: string, audience: 'portal' | 'office' = 'portal'): Promise<BrowserContext> {

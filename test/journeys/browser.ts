@@ -1,4 +1,5 @@
 // Shared by the browser journeys: Debian's Chromium driven by playwright-core, and axe.
+import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -28,3 +29,22 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
 
 export const describeViolations = (violations: AxeViolation[]) =>
   violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`).join('\n');
+
+/** Fails with the violations listed when axe finds any on the page. */
+export async function checkAxe(page: Page, where: string): Promise<void> {
+  const violations = await axe(page);
+  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
+}
+
+/**
+ * Waits until the page settles on a URL after a double submission. The browser aborts the
+ * first form navigation for the second, which waitForURL reports as net::ERR_ABORTED.
+ */
+export async function settleAt(page: Page, url: RegExp, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!url.test(page.url())) {
+    if (Date.now() > deadline) throw new Error(`expected ${url}, still at ${page.url()}`);
+    await page.waitForTimeout(50);
+  }
+  await page.waitForLoadState('networkidle');
+}

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '../../src/identity/index.js';
 import { startTestApp, type TestApp } from '../../src/testing.js';
-import { axe, describeViolations, launchBrowser } from './browser.js';
+import { launchBrowser, checkAxe } from './browser.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -20,10 +20,6 @@ after(async () => {
   await app?.close();
 });
 
-async function checkAxe(page: Page, where: string) {
-  const violations = await axe(page);
-  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
-}
 
 /** Signs a demo person in with password and SMS code, starting from the page that chooses whom they act for. */
 async function signInToActFor(context: BrowserContext, person: (typeof DEMO_ACCOUNTS)[number]): Promise<Page> {

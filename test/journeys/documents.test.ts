@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '../../src/identity/index.js';
 import { extractPdfText } from '../../src/documents/pdf-text.js';
 import { startDocumentsApp, type DocumentsTestApp } from '../../src/documents/test-app.js';
-import { axe, describeViolations, launchBrowser } from './browser.js';
+import { launchBrowser, checkAxe } from './browser.js';
 
 let app: DocumentsTestApp;
 let browser: Browser;
@@ -21,10 +21,6 @@ after(async () => {
   await app?.close();
 });
 
-async function checkAxe(page: Page, where: string) {
-  const violations = await axe(page);
-  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
-}
 
 test('the citizen finds a signed document in the wallet, downloads it, opens its QR link, and a changed copy is caught', async () => {
   // The agency issues the result of an application: signed, stored, in the citizen's wallet.

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_ACCOUNTS } from '../../src/identity/index.js';
 import { EXE, PDF, startFormsApp, type FormsTestApp } from '../../src/forms/forms.testing.js';
 import { signIn } from '../../src/testing.js';
-import { axe, describeViolations, launchBrowser } from './browser.js';
+import { launchBrowser, checkAxe, settleAt } from './browser.js';
 
 let app: FormsTestApp;
 let browser: Browser;
@@ -23,10 +23,6 @@ after(async () => {
   await app?.close();
 });
 
-async function checkAxe(page: Page, where: string) {
-  const violations = await axe(page);
-  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
-}
 
 /** A browser signed in to the portal as the person (the sign-in itself has its own journey). */
 async function signedIn(personId: string): Promise<BrowserContext> {
@@ -109,7 +105,7 @@ test('a citizen fills a prefilled multi-step form with a file, corrects a mistak
 
   // A double click on Send: one application.
   await page.getByRole('button', { name: 'Подтвердить и отправить' }).dblclick();
-  await page.waitForURL(/\/ru\/cabinet\/applications\/[0-9a-f-]{36}$/);
+  await settleAt(page, /\/ru\/cabinet\/applications\/[0-9a-f-]{36}$/);
   const application = page.url();
   assert.equal(app.submissions.length, 1);
   const [submission] = app.submissions;

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { signIn } from '../../src/testing.js';
 import { CITIZEN, startPaymentsApp, testInvoice, type PaymentsTestApp } from '../../src/payments/payments.testing.js';
-import { axe, describeViolations, launchBrowser } from './browser.js';
+import { launchBrowser, checkAxe } from './browser.js';
 
 let app: PaymentsTestApp;
 let browser: Browser;
@@ -17,10 +17,6 @@ after(async () => {
   await app?.close();
 });
 
-async function checkAxe(page: Page, where: string) {
-  const violations = await axe(page);
-  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
-}
 
 test('a citizen opens the pay page, pays with Payme in the stand-in checkout, and sees the receipt', async () => {
   // The fee of an application: 412,000 soʻm, 10 % off online; back to the cabinet after paying.
