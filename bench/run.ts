@@ -5,8 +5,9 @@ import { benchStart } from './start.js';
 import { benchIdentity } from './identity.js';
 import { benchExchange } from './exchange.js';
 import { benchSubmit } from './submit.js';
+import { benchAppeals } from './appeals.js';
 
-const benches: Record<string, () => Promise<unknown>> = { catalog: () => benchCatalog(), start: benchStart, identity: benchIdentity, exchange: benchExchange, submit: benchSubmit };
+const benches: Record<string, () => Promise<unknown>> = { catalog: () => benchCatalog(), start: benchStart, identity: benchIdentity, exchange: benchExchange, submit: benchSubmit, appeals: benchAppeals };
 const name = process.argv[2];
 const bench = name ? benches[name] : undefined;
 if (!bench) {

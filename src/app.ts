@@ -5,7 +5,7 @@ import {
   type AppContext, type Config, type Database, type Module,
 } from './platform/index.js';
 import { catalogModule } from './catalog/index.js';
-import { identityModule, openSmsChannel, openTelegramChannel, type SmsSender, type TelegramChannel } from './identity/index.js';
+import { identityModule, openEmailChannel, openSmsChannel, openTelegramChannel, type EmailChannel, type SmsSender, type TelegramChannel } from './identity/index.js';
 import { apiDocsRoutes, renderErrorPage, webModule } from './web/index.js';
 import { REGISTRIES, registriesModule, startRegistryServer } from './registries/index.js';
 import { exchangeModule } from './exchange/index.js';
@@ -15,6 +15,7 @@ import { paymentsModule } from './payments/index.js';
 import { documentsModule } from './documents/index.js';
 import { applicationsModule } from './applications/index.js';
 import { mydataModule } from './mydata/index.js';
+import { appealsModule } from './appeals/index.js';
 
 export interface App {
   server: FastifyInstance;
@@ -26,11 +27,13 @@ export interface App {
   smsInbox?: string;
   /** Outside production without a bot: where the Telegram Bot API stand-in shows the bot's messages. */
   telegramInbox?: string;
+  /** Outside production, the SMTP stand-in's inbox. */
+  mailInbox?: string;
   close(): Promise<void>;
 }
 
 /** The modules in the order they start; routes are registered in the same order. */
-export function createModules(deps: { sms?: SmsSender; smsInbox?: string; telegram?: TelegramChannel; clock?: () => Date } = {}): Module[] {
+export function createModules(deps: { sms?: SmsSender; smsInbox?: string; telegram?: TelegramChannel; mail?: EmailChannel; clock?: () => Date } = {}): Module[] {
   const catalog = catalogModule();
   const agencies = () => catalog.catalog?.snapshot.agencies ?? [];
   const services = () => catalog.catalog?.snapshot.services ?? [];
@@ -42,9 +45,11 @@ export function createModules(deps: { sms?: SmsSender; smsInbox?: string; telegr
   const payments = paymentsModule();
   const documents = documentsModule({ agencies });
   const applications = applicationsModule({ catalog: () => catalog.catalog?.snapshot, workflow, forms, payments, documents, exchange, now: deps.clock });
+  // Issue #8: the appeals registry.
+  const appeals = appealsModule({ catalog: () => catalog.catalog?.snapshot, documents, now: deps.clock });
   return [
-    webModule, catalog, identityModule({ sms: deps.sms, smsInbox: deps.smsInbox, telegram: deps.telegram, agencies, services }), registriesModule(), exchange, mydataModule({ exchange }),
-    workflow, forms, payments, documents, applications,
+    webModule, catalog, identityModule({ sms: deps.sms, smsInbox: deps.smsInbox, telegram: deps.telegram, mail: deps.mail, agencies, services }), registriesModule(), exchange, mydataModule({ exchange }),
+    workflow, forms, payments, documents, applications, appeals,
   ];
 }
 
@@ -59,7 +64,8 @@ export async function createApp(config: Config, options: { database?: Database; 
   });
   const smsChannel = options.sms || options.modules ? undefined : await openSmsChannel(config);
   const telegramChannel = options.modules ? undefined : await openTelegramChannel(config, log);
-  const modules = options.modules ?? createModules({ sms: options.sms ?? smsChannel?.sender, smsInbox: smsChannel?.inboxUrl, telegram: telegramChannel });
+  const mailChannel = options.modules ? undefined : await openEmailChannel(config);
+  const modules = options.modules ?? createModules({ sms: options.sms ?? smsChannel?.sender, smsInbox: smsChannel?.inboxUrl, telegram: telegramChannel, mail: mailChannel });
   const migrations = Object.assign({}, outboxMigrations, ...modules.map((m) => m.migrations ?? {}));
   await migrateToLatest(database.db, migrations);
 
@@ -88,7 +94,7 @@ export async function createApp(config: Config, options: { database?: Database; 
   outbox.start();
 
   return {
-    server, ctx, modules, seeded, smsInbox: smsChannel?.inboxUrl, telegramInbox: telegramChannel?.inboxUrl,
+    server, ctx, modules, seeded, smsInbox: smsChannel?.inboxUrl, telegramInbox: telegramChannel?.inboxUrl, mailInbox: mailChannel?.inboxUrl,
     async close() {
       // Requests under way get a few seconds to finish; a connection still held after that
       // (a client that never reads its answer) must not keep the process from stopping.
@@ -99,6 +105,7 @@ export async function createApp(config: Config, options: { database?: Database; 
       for (const module of [...modules].reverse()) await module.stop?.();
       await smsChannel?.close();
       await telegramChannel?.close();
+      await mailChannel?.close();
       if (!options.database) await database.close();
     },
   };

@@ -1,3 +1,4 @@
+import { issueClient } from './appeals/index.js';
 import { parseArgs } from 'node:util';
 import { createApp } from './app.js';
 import { CatalogImportError, fillCyrillic, importCatalog, readCatalog } from './catalog/index.js';
@@ -18,6 +19,8 @@ Usage: npm run darcha -- <command> [options]   (npm start runs "serve")
   add-client                  register an agency's system with the sign-on (OpenID Connect) and print its credentials
       --id <client-id> --name <name> --redirect-uri <url> [--redirect-uri <url>…]
       [--logout-uri <url>…] [--scope "openid profile pinfl"]
+  add-open311-client          register an Open311 (GeoReport v2) client and print its api_key (shown once)
+      --name <application> --contact <e-mail or phone>
   gateway --member <code>     run one member's exchange gateway as its own process (its log: DATABASE_URL,
                               or a database of its own in DATA_DIR/gateways/<code>/db)
       [--port <n>] [--host <h>] [--address <url>] [--service-url <url of the member's information system>]
@@ -32,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: {
     check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, id: { type: 'string' }, name: { type: 'string' },
     'redirect-uri': { type: 'string', multiple: true }, 'logout-uri': { type: 'string', multiple: true }, scope: { type: 'string' },
-    member: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, address: { type: 'string' }, 'service-url': { type: 'string' },
+    contact: { type: 'string' }, member: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, address: { type: 'string' }, 'service-url': { type: 'string' },
   } });
   const [command, ...args] = positionals;
   if (!command || values.help) { console.log(HELP); return command || values.help ? 0 : 1; }
@@ -51,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
         for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(12)} ${a.login.padEnd(20)} ${a.password}`);
       }
       if (app.smsInbox) console.log(`SMS gateway stand-in (sign-in codes land here): ${app.smsInbox}`);
+      if (app.mailInbox) console.log(`SMTP stand-in (e-mail notifications land here): ${app.mailInbox}`);
       const exchange = app.modules.find((m) => m.name === 'exchange') as ExchangeModule | undefined;
       if (exchange?.gateways.length) {
         const portal = exchange.gateways.find((g) => g.member.endsWith(`/${PORTAL_MEMBER.code}`));
@@ -115,6 +119,21 @@ async function main(argv: string[]): Promise<number> {
       });
       await database.close();
       console.log(`Registered "${values.name}".\n  issuer:        ${config.publicUrl}\n  discovery:     ${config.publicUrl}/.well-known/openid-configuration\n  client_id:     ${id}\n  client_secret: ${secret}\n  auth method:   client_secret_basic, PKCE (S256) required`);
+      return 0;
+    }
+    case 'add-open311-client': {
+      const name = values.name?.trim() ?? '', contact = values.contact?.trim() ?? '';
+      const problems = [
+        ...(name.length >= 2 && name.length <= 100 ? [] : ['--name: the application, 2 to 100 characters']),
+        ...(contact.length >= 3 && contact.length <= 200 ? [] : ['--contact: who answers for it, 3 to 200 characters']),
+      ];
+      if (problems.length > 0) { console.error(`The client was not registered:\n  ${problems.join('\n  ')}`); return 2; }
+      const config = loadConfig();
+      const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
+      await migrateToLatest(database.db, Object.assign({}, outboxMigrations, ...createModules().map((m) => m.migrations ?? {})));
+      const { id, key } = await issueClient(database.db, { name, contact });
+      await database.close();
+      console.log(`Registered "${name}" for Open311.\n  discovery: ${config.publicUrl}/open311/v2/discovery.xml\n  client:    ${id}\n  api_key:   ${key}   (shown once; only its SHA-256 is kept)`);
       return 0;
     }
     case 'gateway': {

@@ -15,7 +15,8 @@ export interface IssueInput {
   title: string;
   number: string;
   lines: [string, string][];
-  decision: 'approved' | 'rejected';
+  /** `answer`: the answer to an appeal (src/appeals), neither approval nor refusal. */
+  decision: 'approved' | 'rejected' | 'answer';
   signedBy: string;
 }
 
@@ -44,7 +45,7 @@ function checkInput(input: IssueInput): void {
     if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) throw new RangeError(`${what} must be 1 to ${max} characters`);
   };
   if (!isLocale(input.locale)) throw new RangeError(`unknown locale ${String(input.locale)}`);
-  if (input.decision !== 'approved' && input.decision !== 'rejected') throw new RangeError('decision must be approved or rejected');
+  if (!['approved', 'rejected', 'answer'].includes(input.decision)) throw new RangeError('decision must be approved, rejected or answer');
   text(input.subject, 200, 'subject');
   text(input.personId, 200, 'personId');
   text(input.agencyId, 80, 'agencyId');

@@ -90,4 +90,11 @@ export const documentsMigrations: Record<string, Migration> = {
       await db.schema.createIndex('documents_signer_agency').on('documents_signer').columns(['agency_id', 'not_after']).execute();
     },
   },
+  // Issue #8: the signed answer to an appeal is a document too.
+  '20261123_1102_documents_answer_decision': {
+    async up(db: Kysely<any>) {
+      await sql`alter table documents_document drop constraint documents_document_decision_check`.execute(db);
+      await sql`alter table documents_document add constraint documents_document_decision_check check (decision in ('approved', 'rejected', 'answer'))`.execute(db);
+    },
+  },
 };

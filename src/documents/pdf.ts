@@ -17,7 +17,7 @@ export interface PdfContent {
   issuedAt: Date;
   /** Rows of the body: who the document is for first, then the caller's lines. */
   rows: [string, string][];
-  decision: 'approved' | 'rejected';
+  decision: 'approved' | 'rejected' | 'answer';
   signedBy: string;
   /** The public check's address, in the QR code and printed. */
   verifyUrl: string;
@@ -150,10 +150,10 @@ export async function renderDocumentPdf(content: PdfContent): Promise<Uint8Array
   page.drawLine({ start: { x: MARGIN, y: y + 12 }, end: { x: A4[0] - MARGIN, y: y + 12 }, thickness: 0.5, color: RULE });
   y -= 10;
 
-  // The decision, boxed in green or red.
+  // The decision, boxed in green or red (an answer to an appeal in blue).
   const decision = `${t(l, 'documents.pdf.decision')}: ${t(l, `documents.decision.${content.decision}`)}`;
   room(40, SIGNATURE_BLOCK);
-  const tone = content.decision === 'approved' ? GREEN : RED;
+  const tone = content.decision === 'approved' ? GREEN : content.decision === 'answer' ? BLUE : RED;
   page.drawRectangle({ x: MARGIN, y: y - 14, width: WIDTH, height: 32, borderColor: tone, borderWidth: 1.5, color: rgb(1, 1, 1) });
   text(decision, MARGIN + 12, y - 3, 12, bold, tone);
   y -= 40;

@@ -7,8 +7,10 @@ import { Breadcrumbs, LanguageNav, type Crumb } from './components.js';
 interface Section { key: string; path: string; roles: string[] }
 const SECTIONS: Section[] = [
   { key: 'home', path: '', roles: ['officer', 'head', 'editor', 'admin'] },
+  { key: 'appeals', path: '/appeals', roles: ['officer', 'head'] },
   { key: 'catalog', path: '/catalog', roles: ['editor'] },
   { key: 'people', path: '/people', roles: ['admin'] },
+  { key: 'open311', path: '/open311', roles: ['admin'] },
 ];
 
 export interface OfficePageProps {

@@ -10,5 +10,6 @@ import type { DocumentsTables } from '../../documents/index.js';
 import type { WorkflowTables } from '../../workflow/index.js';
 import type { PaymentsTables } from '../../payments/index.js';
 import type { ApplicationsTables } from '../../applications/index.js';
+import type { AppealsTables } from '../../appeals/index.js';
 
-export interface Schema extends OutboxTables, CatalogTables, IdentityTables, RegistriesTables, ExchangeTables, DocumentsTables, FormsTables, WorkflowTables, PaymentsTables, ApplicationsTables {}
+export interface Schema extends OutboxTables, CatalogTables, IdentityTables, RegistriesTables, ExchangeTables, DocumentsTables, FormsTables, WorkflowTables, PaymentsTables, ApplicationsTables, AppealsTables {}
