@@ -18,7 +18,7 @@ import { hokimiyatOf, readTopics, type AppealsModule, type NewAppeal } from '../
 import { DEMO_ACCOUNTS } from '../src/identity/index.js';
 import { UZ_REGIONS } from '../src/identity/index.js';
 import { loadConfig, type Db } from '../src/platform/index.js';
-import { cpuSeconds, fmt, scratchDatabase } from './support.js';
+import { cpuSeconds, fmt, scratchDatabase, smsGateway } from './support.js';
 
 const APPEALS = Number(process.env.BENCH_APPEALS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -203,7 +203,9 @@ export async function benchAppeals() {
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'darcha-bench-appeals-'));
   const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: scratch.url, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'error', RATE_LIMIT_PER_MINUTE: '100000000' });
+  // Each filing texts its author: through the SMS gateway's stand-in in its own process.
+  const sms = await smsGateway();
+  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: scratch.url, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'error', RATE_LIMIT_PER_MINUTE: '100000000', ...sms.env });
   const app = await createApp(config);
   try {
     const db = app.ctx.db;
@@ -276,6 +278,7 @@ export async function benchAppeals() {
     console.log(`\nLoad average at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min) on ${(await import('node:os')).cpus().length} cores; the bench, PostgreSQL and any other work share them.`);
   } finally {
     await app.close();
+    await sms.stop();
     await scratch.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -16,7 +16,7 @@ import { createApp } from '../src/app.js';
 import type { ApplicationsModule } from '../src/applications/index.js';
 import { loadConfig, openDatabase, type Db } from '../src/platform/index.js';
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpuSeconds, fmt, scratchDatabase, startServer } from './support.js';
+import { cpuSeconds, fmt, scratchDatabase, smsGateway, startServer } from './support.js';
 
 const CLIENTS = 50;
 const SERVICE = 'housing-certificate';
@@ -227,7 +227,9 @@ async function pgliteCeiling(seconds: number): Promise<number> {
 async function onPostgres(seconds: number): Promise<{ rows: Run[]; ceiling: number; ceilingPostgresUs?: number }> {
   const scratch = (await scratchDatabase('submit'))!;
   const dataDir = mkdtempSync(join(tmpdir(), 'darcha-bench-submit-'));
-  const env = { DATA_DIR: dataDir, DATABASE_URL: scratch.url, LOG_LEVEL: 'error' };
+  // Each submission texts the applicant: through the SMS gateway's stand-in in its own process.
+  const sms = await smsGateway();
+  const env = { DATA_DIR: dataDir, DATABASE_URL: scratch.url, LOG_LEVEL: 'error', ...sms.env };
   // The first start loads the demo data; the measured server starts on existing data, as usual.
   await (await startServer(env)).stop();
   const server = await startServer(env);
@@ -238,7 +240,7 @@ async function onPostgres(seconds: number): Promise<{ rows: Run[]; ceiling: numb
     await server.stop();
     // The handler in this process, on the same database, for what HTTP and the other modules' reads cost.
     // Same data directory: the exchange's keys and CA that the database's configuration was signed with.
-    const app = await inProcessApp({ DATABASE_URL: scratch.url, DATA_DIR: dataDir });
+    const app = await inProcessApp({ DATABASE_URL: scratch.url, DATA_DIR: dataDir, ...sms.env });
     const handler = await drive(app.url, app.app.ctx.db, seconds, () => inProcess(app.app.ctx.db, app.applications), process.pid, database);
     await app.close();
     const ok = await gapless(db);
@@ -246,6 +248,7 @@ async function onPostgres(seconds: number): Promise<{ rows: Run[]; ceiling: numb
     return { ceilingPostgresUs, rows: [{ name: 'PostgreSQL, through HTTP (server in its own process)', ...http, gapless: ok }, { name: 'PostgreSQL, the handler in process', ...handler, gapless: ok }], ceiling };
   } finally {
     await close();
+    await sms.stop();
     await scratch.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -264,7 +267,8 @@ async function inProcessApp(env: Record<string, string> = {}) {
 
 async function onPglite(seconds: number): Promise<{ rows: Run[]; ceiling: number }> {
   // PGlite lives in the server's process: the clients run there too.
-  const app = await inProcessApp();
+  const sms = await smsGateway();
+  const app = await inProcessApp(sms.env);
   try {
     const db = app.app.ctx.db;
     const http = await drive(app.url, db, seconds);
@@ -276,6 +280,7 @@ async function onPglite(seconds: number): Promise<{ rows: Run[]; ceiling: number
     };
   } finally {
     await app.close();
+    await sms.stop();
   }
 }
 

@@ -1,6 +1,7 @@
 // Bench support: the platform in its own process (as `npm start` runs it), load from
 // this process with autocannon, figures printed as a table.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -37,6 +38,13 @@ export function startServer(env: Record<string, string>, script?: string): Promi
     child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
+}
+
+/** The SMS gateway's stand-in in a process of its own; the platform's config to send through it. */
+export async function smsGateway(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+  const credentials = { SMS_GATEWAY_EMAIL: 'bench@darcha.local', SMS_GATEWAY_PASSWORD: randomBytes(12).toString('base64url') };
+  const gateway = await startServer(credentials, 'bench/sms-gateway.ts');
+  return { env: { ...credentials, SMS_GATEWAY_URL: gateway.url }, stop: () => gateway.stop() };
 }
 
 export interface Load { name: string; rps: number; p50: number; p99: number; errors: number; cpuUsPerRequest?: number }

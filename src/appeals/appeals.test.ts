@@ -151,8 +151,14 @@ describe('filing', () => {
     // 15 calendar days from 23 Nov 2026 is 8 Dec, Constitution Day: the term ends with the next working day, Tashkent time.
     assert.equal(r.due_at.toISOString(), '2026-12-09T18:59:59.999Z');
     assert.equal((await eventsOf(filed.id, 'registered')).length, 1);
-    const told = await notices(CITIZEN, 'appeals.core.notice.registered');
-    assert.ok(told.some((n) => n.params.number === filed.number && n.link === `/cabinet/appeals/${filed.id}`));
+    const told = (await db().selectFrom('identity_notification').select(['id', 'params', 'link']).where('person_id', '=', CITIZEN).where('message_key', '=', 'appeals.core.notice.registered').execute())
+      .filter((n) => n.params.number === filed.number);
+    assert.equal(told.length, 1);
+    assert.equal(told[0]!.link, `/cabinet/appeals/${filed.id}`);
+    assert.equal(told[0]!.params.date, '2026-12-09');
+    // Queued for the author's channels by the same statement.
+    const queued = await db().selectFrom('outbox').select('payload').where('topic', '=', 'identity.notify').execute();
+    assert.ok(queued.some((e) => (e.payload as { notificationId: number }).notificationId === Number(told[0]!.id)));
     // A proposal has a month; an Open311 filing gets a token to poll.
     const proposal = await appeals.file(appeal({ kind: 'proposal' }));
     assert.ok((await row(proposal.id)).due_at.getTime() > r.due_at.getTime() + 10 * DAY);

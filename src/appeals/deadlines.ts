@@ -5,12 +5,12 @@ import type { Db } from '../platform/index.js';
 import { headsOf, insertEvents, type NewEvent } from './store.js';
 import type { TermsBook } from './terms.js';
 import type { AppealKind } from './types.js';
+import { tashkentDay } from './analytics/period.js';
 
 const DAY = 86_400_000;
 /** Rows claimed per kind of step in one pass; the next pass takes the rest. */
 const BATCH = 500;
 const OPEN = ['open', 'assigned'];
-const tashkentDay = (at: Date) => new Date(at.getTime() + 5 * 3600_000).toISOString().slice(0, 10);
 const event = (appealId: string, at: Date, kind: string, data: Record<string, unknown>): NewEvent =>
   ({ appeal_id: appealId, at, kind, actor_id: null, actor_name: null, reason: null, data });
 

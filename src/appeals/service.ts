@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { CatalogSnapshot } from '../catalog/index.js';
-import { districtById, notify } from '../identity/index.js';
+import { districtById, notify, notifySteps } from '../identity/index.js';
 import { AppError, local, t, ValidationError, DEFAULT_LOCALE, type Db, type Locale } from '../platform/index.js';
 import { pollDeadlines } from './deadlines.js';
 import { checkFiling, count, LIMITS, type CheckedFiling } from './filing.js';
@@ -12,6 +12,7 @@ import { higherBody, regionOfHokimiyat } from './routing.js';
 import { findAppeal, findBy, insertEvents, listAppeals, listEvents, toAppeal, type AppealRow, type NewEvent } from './store.js';
 import type { TermsBook } from './terms.js';
 import type { Actor, Appeal, AppealEvent, AppealFilter, AppealKind, AppealsApi, FiledAppeal, NewAppeal, Terms, Topic } from './types.js';
+import { tashkentDay } from './analytics/period.js';
 
 // The limits and types of attachments, where the pages read them.
 export { LIMITS, ATTACHMENT_TYPES } from './filing.js';
@@ -37,8 +38,7 @@ export interface AppealServiceDeps {
 const OPEN = ['open', 'assigned'];
 
 /** The Tashkent year (UTC+5): numbers carry it. */
-const tashkentYear = (at: Date) => new Date(at.getTime() + 5 * 3600_000).getUTCFullYear();
-const tashkentDay = (at: Date) => new Date(at.getTime() + 5 * 3600_000).toISOString().slice(0, 10);
+const tashkentYear = (at: Date) => tashkentDay(at).slice(0, 4);
 
 export class AppealService implements AppealsApi {
   private readonly byId: Map<string, Topic>;
@@ -75,8 +75,8 @@ export class AppealService implements AppealsApi {
     const checked = await checkFiling(input, trx ?? this.deps.db, (id) => this.topic(id));
     const run = (db: Db) => this.register(db, input, checked);
     if (trx) return run(trx);
-    // Without attachments or a notification, registering is one statement: atomic without a transaction.
-    if (input.author.kind === 'external' && checked.attachments.length === 0) return run(this.deps.db);
+    // Without attachments, registering is one statement: atomic without a transaction.
+    if (checked.attachments.length === 0) return run(this.deps.db);
     return this.deps.db.transaction().execute(run);
   }
 
@@ -89,22 +89,30 @@ export class AppealService implements AppealsApi {
     const id = randomUUID();
     const token = input.channel === 'open311' ? randomBytes(18).toString('base64url') : null;
     const data = JSON.stringify({ agencyId: c.route.agencyId, region: c.route.region, district: c.route.district, dueAt: dueAt.toISOString(), channel: input.channel });
-    // One statement registers the appeal and its first event; a key already used inserts neither.
-    const made = await db
-      .with('made', (q) => q.insertInto('appeals_appeal').values({
-        id, number: sql<string>`'M-' || ${String(tashkentYear(now))} || '-' || lpad(nextval('appeals_number_seq')::text, 7, '0')`,
-        kind: input.kind, author_kind: a.kind, author_person_id: a.kind === 'external' ? null : a.personId,
-        author_business_id: a.kind === 'business' ? a.businessId : null, author_name: a.name,
-        author_contact: JSON.stringify(a.kind === 'external' ? a.contact ?? {} : {}), locale: input.locale, channel: input.channel,
-        client_id: input.clientId ?? null, token, topic_id: c.topic.id, sphere_id: c.topic.sphereId, summary: input.summary, body: input.body,
-        region: c.route.region, district: c.route.district, lat: c.place.lat, lon: c.place.lon, address: c.place.address,
-        agency_id: c.route.agencyId, state: 'open', executor_id: null, executor_name: null, co_executors: '[]',
-        registered_at: now, due_at: dueAt, reminded_at: null, escalated_at: null, answered_at: null, answer: null, answer_document_id: null,
-        rating: null, rating_comment: null, rated_at: null, application_id: input.applicationId ?? null, idempotency_key: key, updated_at: now,
-      }).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning(['id', 'number']))
-      .with('logged', (q) => q.insertInto('appeals_event').columns(['appeal_id', 'at', 'kind', 'actor_id', 'actor_name', 'reason', 'data'])
-        .expression(sql`select id, ${now}::timestamptz, 'registered', ${input.enteredBy?.id ?? null}::text, ${input.enteredBy?.name ?? null}::text, null::text, ${data}::jsonb from made`))
-      .selectFrom('made').select('number').executeTakeFirst();
+    // One statement registers the appeal, its first event and the author's notice; a key already
+    // used inserts none of them.
+    const appeal = db.insertInto('appeals_appeal').values({
+      id, number: sql<string>`'M-' || ${String(tashkentYear(now))} || '-' || lpad(nextval('appeals_number_seq')::text, 7, '0')`,
+      kind: input.kind, author_kind: a.kind, author_person_id: a.kind === 'external' ? null : a.personId,
+      author_business_id: a.kind === 'business' ? a.businessId : null, author_name: a.name,
+      author_contact: JSON.stringify(a.kind === 'external' ? a.contact ?? {} : {}), locale: input.locale, channel: input.channel,
+      client_id: input.clientId ?? null, token, topic_id: c.topic.id, sphere_id: c.topic.sphereId, summary: input.summary, body: input.body,
+      region: c.route.region, district: c.route.district, lat: c.place.lat, lon: c.place.lon, address: c.place.address,
+      agency_id: c.route.agencyId, state: 'open', executor_id: null, executor_name: null, co_executors: '[]',
+      registered_at: now, due_at: dueAt, reminded_at: null, escalated_at: null, answered_at: null, answer: null, answer_document_id: null,
+      rating: null, rating_comment: null, rated_at: null, application_id: input.applicationId ?? null, idempotency_key: key, updated_at: now,
+    }).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning(['id', 'number']);
+    const notice = a.kind === 'external' ? sql`` : sql`, ${notifySteps({
+      personId: a.personId, businessId: a.kind === 'business' ? a.businessId : null, messageKey: 'appeals.core.notice.registered',
+      params: sql`jsonb_build_object('number', made.number, 'date', ${tashkentDay(dueAt)}::text)`, link: sql`${`/cabinet/appeals/${id}`}::text`, when: 'made',
+    })}`;
+    const { rows: [made] } = await sql<{ number: string }>`
+      with made as (${appeal}),
+      logged as (
+        insert into appeals_event (appeal_id, at, kind, actor_id, actor_name, reason, data)
+        select id, ${now}::timestamptz, 'registered', ${input.enteredBy?.id ?? null}::text, ${input.enteredBy?.name ?? null}::text, null::text, ${data}::jsonb from made
+      )${notice}
+      select number from made`.execute(db);
     if (!made) {
       // The key made an appeal before (or a concurrent call just committed one): that one is the answer.
       const first = await findBy(db, 'idempotency_key', key);
@@ -113,9 +121,6 @@ export class AppealService implements AppealsApi {
     }
     if (c.attachments.length > 0) {
       await db.insertInto('appeals_attachment').values(c.attachments.map((f) => ({ id: randomUUID(), appeal_id: id, ...f }))).execute();
-    }
-    if (a.kind !== 'external') {
-      await notify(db, { personId: a.personId, businessId: a.kind === 'business' ? a.businessId : null, messageKey: 'appeals.core.notice.registered', params: { number: made.number, date: tashkentDay(dueAt) }, link: `/cabinet/appeals/${id}` });
     }
     return { id, number: made.number, token, agencyId: c.route.agencyId, region: c.route.region, district: c.route.district, dueAt, created: true };
   }

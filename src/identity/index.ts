@@ -31,7 +31,7 @@ export { DEMO_ACCOUNTS, demoKeyFile } from './demo.js';
 export { demoFacePhoto } from './face/index.js';
 export { openSmsChannel, type SmsChannel } from './sms-channel.js';
 export { logDataAccess, type DataAccess } from './data-access.js';
-export { notify, type Notification } from './notify.js';
+export { notify, notifySteps, type Notification } from './notify.js';
 export { openTelegramChannel, type TelegramChannel } from './telegram-channel.js';
 export { openEmailChannel, type EmailChannel } from './email-channel.js';
 /** A page inside the personal cabinet (its navigation beside, no-store), for the modules that fill its sections. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { DEFAULT_LOCALE, isLocale, t, type Db, type OutboxHandler, type Params } from '../platform/index.js';
 import type { SmsSender } from './oidc/interactions.js';
 import { MailError, type SmtpMailer } from './email/index.js';
@@ -36,29 +36,42 @@ const LINK = /^\/(?!\/)[^\s\\]{0,499}$/;
  * @example await notify(trx, { personId, messageKey: 'mycab.notice.welcome', params: { name: 'Aziz' }, link: '/cabinet' });
  */
 export async function notify(db: Db, notification: Notification): Promise<number> {
-  const { personId, businessId = null, messageKey, params = {}, link = null } = notification;
+  const { params = {}, link = null } = notification;
   // Mistakes of the calling module, not of a user: they fail loudly.
-  if (!KEY.test(messageKey)) throw new TypeError(`notify: not a message key: ${JSON.stringify(messageKey)}`);
   if (link !== null && !LINK.test(link)) throw new TypeError('notify: link must be a path of the portal after the locale, e.g. /cabinet');
   if (Object.values(params).some((v) => typeof v !== 'string' && typeof v !== 'number')) throw new TypeError('notify: params must be strings or numbers');
   // One statement: notifications are written inside other modules' hot transactions (a submission).
+  const { rows } = await sql<{ id: string }>`
+    with notify_when as (select 1), ${notifySteps({ ...notification, params: sql`${JSON.stringify(params)}::jsonb`, link: sql`${link}::text`, when: 'notify_when' })}
+    select id from notify_kept`.execute(db);
+  if (!rows[0]) throw new TypeError(`notify: no person ${notification.personId}`);
+  return Number(rows[0].id);
+}
+
+/**
+ * notify() as the steps of another module's statement, for a change that is itself one
+ * statement (filing an appeal): a notification for each row of the step named `when`, with
+ * params and link as SQL over that row's columns. Adds the steps notify_person, notify_kept
+ * (the notification's id) and notify_queued, each followed by a comma but the last.
+ * @example sql`with made as (insert … returning id, number), ${notifySteps({ personId, messageKey, params: sql`jsonb_build_object('number', made.number)`, link: sql`'/cabinet/appeals/' || made.id`, when: 'made' })} select number from made`
+ */
+export function notifySteps(n: { personId: string; businessId?: string | null; messageKey: string; params: RawBuilder<unknown>; link: RawBuilder<unknown>; when: string }): RawBuilder<unknown> {
+  if (!KEY.test(n.messageKey)) throw new TypeError(`notify: not a message key: ${JSON.stringify(n.messageKey)}`);
+  if (!/^[a-z_]+$/.test(n.when)) throw new TypeError('notify: when must name a step of the statement');
   // The channels an event is queued for: SMS and Telegram (the sender checks phone and chat at
   // sending time), e-mail only with an address.
-  const { rows } = await sql<{ id: string }>`
-    with person as (select channels, email from identity_person where id = ${personId}),
-    kept as (
+  return sql`
+    notify_person as (select channels, email from identity_person where id = ${n.personId}),
+    notify_kept as (
       insert into identity_notification (person_id, business_id, message_key, params, link, read_at)
-      select ${personId}, ${businessId}, ${messageKey}, ${JSON.stringify(params)}::jsonb, ${link}, null from person
+      select ${n.personId}, ${n.businessId ?? null}, ${n.messageKey}, ${n.params}, ${n.link}, null from notify_person, ${sql.table(n.when)}
       returning id
-    ), queued as (
+    ), notify_queued as (
       insert into outbox (topic, payload)
-      select ${NOTIFY_TOPIC}, jsonb_build_object('notificationId', kept.id, 'channel', c.channel)
-      from kept, person, jsonb_array_elements_text(person.channels) as c(channel)
-      where c.channel in ('sms', 'telegram') or (c.channel = 'email' and person.email is not null)
-    )
-    select id from kept`.execute(db);
-  if (!rows[0]) throw new TypeError(`notify: no person ${personId}`);
-  return Number(rows[0].id);
+      select ${NOTIFY_TOPIC}, jsonb_build_object('notificationId', notify_kept.id, 'channel', c.channel)
+      from notify_kept, notify_person, jsonb_array_elements_text(notify_person.channels) as c(channel)
+      where c.channel in ('sms', 'telegram') or (c.channel = 'email' and notify_person.email is not null)
+    )`;
 }
 
 export interface NotificationRow { id: number; at: Date; message_key: string; params: Params; link: string | null; read_at: Date | null; business_id: string | null }
