@@ -16,7 +16,7 @@ const HEADERS = { 'x-road-client': 'DARCHA/GOV/digital-technologies/portal', 'x-
 interface Gateway { url: string; process: ChildProcess; stop(): Promise<void> }
 
 function startGateway(env: Record<string, string>, args: string[]): Promise<Gateway> {
-  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/cli.js', 'gateway', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/cli.js', 'gateway', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -14,7 +14,7 @@ export interface Server { url: string; process: ChildProcess; readyMs: number; o
  */
 export function startServer(env: Record<string, string>, script?: string): Promise<Server> {
   const started = performance.now();
-  const argv = script ? ['--import', 'tsx', script] : ['--enable-source-maps', 'dist/cli.js', 'serve'];
+  const argv = script ? ['--import', 'tsx', script] : ['dist/cli.js', 'serve'];
   const child = spawn(process.execPath, argv, {
     env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
