@@ -28,7 +28,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance) => {
     child.observe(reply.elapsedTime / 1000);
     done();
   });
-  app.get('/metrics', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async (_request, reply) => {
     reply.type(metrics.contentType);
     return metrics.metrics();
   });

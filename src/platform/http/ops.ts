@@ -7,8 +7,8 @@ import type { Db } from '../index.js';
  * every module has what it needs loaded (a load balancer sends traffic only then).
  */
 export function opsRoutes(app: FastifyInstance, db: Db, checks: Record<string, () => boolean>): void {
-  app.get('/healthz', { schema: { hide: true }, config: { access: 'public' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/healthz', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true }, config: { access: 'public', rateLimit: false } }, async (_request, reply) => {
     const result: Record<string, boolean> = {};
     try {
       await sql`select 1`.execute(db);

@@ -98,6 +98,8 @@ test('too many requests get 429 with Retry-After', async () => {
   assert.equal(limited.json().code, 'rate-limited');
   assert.ok(Number(limited.headers['retry-after']) > 0);
   assert.ok(limited.headers['content-security-policy'], 'a refused request still has its security headers');
+  // Probes and metrics are never limited: a scraper must see an overloaded server.
+  for (let i = 0; i < 5; i++) assert.equal((await app.inject({ url: '/metrics' })).statusCode, 200);
 });
 
 test('oversized and malformed bodies are clear 4xx problems', async () => {

@@ -116,11 +116,12 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
     if (token === undefined) csrfTokens.set(this, token = this.generateCsrf());
     return token;
   });
+  // Probes and metrics opt out in their routes' config (`rateLimit: false`): an allowList
+  // function would be awaited on every request.
   await app.register(rateLimit, {
     global: true,
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
     // Limits are announced when reached (429 with Retry-After), not on every response.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => new AppError('rate-limited', 429, { seconds: Math.ceil(context.ttl / 1000) }),
