@@ -44,6 +44,8 @@ export async function enqueue(trx: Db, topic: string, payload: unknown): Promise
   await trx.insertInto('outbox').values({ topic, payload: JSON.stringify(payload) }).execute();
 }
 
+const BATCH_SIZE = 50;
+
 export type OutboxHandler = (payload: any, event: { id: number; topic: string; attempts: number }) => Promise<void>;
 
 export interface DispatcherOptions {
@@ -78,7 +80,7 @@ export class OutboxDispatcher {
   }
 
   private async dispatchBatch(): Promise<number> {
-    const { batchSize = 50, maxAttempts = 10, leaseSeconds = 60, backoff = (n: number) => Math.min(3600, 2 ** n) } = this.options;
+    const { batchSize = BATCH_SIZE, maxAttempts = 10, leaseSeconds = 60, backoff = (n: number) => Math.min(3600, 2 ** n) } = this.options;
     const claimed = await sql<{ id: number; topic: string; payload: unknown; attempts: number }>`
       update outbox set available_at = now() + make_interval(secs => ${leaseSeconds}), attempts = attempts + 1
       where id in (
@@ -86,10 +88,13 @@ export class OutboxDispatcher {
         where dispatched_at is null and failed_at is null and available_at <= now()
         order by id limit ${batchSize} for update skip locked)
       returning id, topic, payload, attempts`.execute(this.db);
-    for (const event of claimed.rows) {
+    // The events of a batch are sent at once (each to its own recipient, through outside
+    // systems that answer in tens of milliseconds); the delivered ones are marked together.
+    const delivered: number[] = [];
+    await Promise.all(claimed.rows.map(async (event) => {
       try {
         for (const handler of this.handlers.get(event.topic) ?? []) await handler(event.payload, event);
-        await this.db.updateTable('outbox').set({ dispatched_at: sql`now()`, last_error: null }).where('id', '=', event.id).execute();
+        delivered.push(event.id);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const giveUp = event.attempts >= maxAttempts;
@@ -101,12 +106,22 @@ export class OutboxDispatcher {
           })
           .where('id', '=', event.id).execute();
       }
+    }));
+    if (delivered.length > 0) {
+      await this.db.updateTable('outbox').set({ dispatched_at: sql`now()`, last_error: null }).where('id', 'in', delivered).execute();
     }
     return claimed.rows.length;
   }
 
+  /** Polls every `intervalMs`; while batches come back full, the next one follows at once. */
   start(intervalMs = 500): void {
-    this.poller = startPoller(() => this.dispatchDue(), intervalMs, (error) => this.log.error({ err: error }, 'outbox dispatch failed'));
+    const batchSize = this.options.batchSize ?? BATCH_SIZE;
+    let stopping = false;
+    const drain = async () => {
+      while (!stopping && (await this.dispatchDue()) >= batchSize);
+    };
+    const poller = startPoller(drain, intervalMs, (error) => this.log.error({ err: error }, 'outbox dispatch failed'));
+    this.poller = { stop: () => { stopping = true; return poller.stop(); } };
   }
 
   async stop(): Promise<void> {
