@@ -2,7 +2,10 @@
 // most Uzbek services use. Its API: `POST /api/auth/login` (email, password) → a bearer token
 // valid 30 days; `POST /api/message/sms/send` (mobile_phone 998XXXXXXXXX, message, from,
 // callback_url) → `{ id, message, status: 'waiting' }`; `GET /api/message/sms/status_by_id/{id}`.
-// Fields go as multipart/form-data, as Eskiz documents them.
+// Fields go urlencoded (Eskiz documents multipart/form-data and takes urlencoded and JSON as
+// well, which its widely used clients send), through undici's request: fetch cost ~400 µs of
+// CPU a message, a notification's whole cost.
+import { request, type Dispatcher } from 'undici';
 import { AppError } from '../../platform/index.js';
 
 /** Why a message was not sent: the gateway is unreachable or failing, it refused our call (credentials, sender name, text), or the number is not an Uzbek mobile number. */
@@ -68,7 +71,7 @@ export class EskizSmsSender {
 
   /** Sends `text` to `phone` (any form `normalizePhone` takes); Eskiz's request id. Throws SmsError. */
   async send(phone: string, text: string): Promise<{ id: string }> {
-    const form = new FormData();
+    const form = new URLSearchParams();
     form.set('mobile_phone', normalizePhone(phone));
     form.set('message', text);
     form.set('from', this.options.from ?? '4546');
@@ -86,7 +89,7 @@ export class EskizSmsSender {
     return status;
   }
 
-  private async authorised(method: string, path: string, form?: FormData): Promise<Answer> {
+  private async authorised(method: string, path: string, form?: URLSearchParams): Promise<Answer> {
     const signal = AbortSignal.timeout(this.options.timeoutMs ?? 5000);
     for (let attempt = 0; ; attempt++) {
       const token = this.token ?? (this.token = this.login(signal));
@@ -105,7 +108,7 @@ export class EskizSmsSender {
   }
 
   private async login(signal: AbortSignal): Promise<string> {
-    const form = new FormData();
+    const form = new URLSearchParams();
     form.set('email', this.options.email);
     form.set('password', this.options.password);
     const { body } = check(await this.call('POST', '/api/auth/login', form, signal));
@@ -114,21 +117,22 @@ export class EskizSmsSender {
     return token;
   }
 
-  private async call(method: string, path: string, form: FormData | undefined, signal: AbortSignal, bearer?: string): Promise<Answer> {
-    let response: Response, text: string;
+  private async call(method: string, path: string, form: URLSearchParams | undefined, signal: AbortSignal, bearer?: string): Promise<Answer> {
+    let status: number, text: string;
     try {
-      response = await fetch(`${this.base}${path}`, {
-        method, body: form, signal,
-        headers: { accept: 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      const response = await request(`${this.base}${path}`, {
+        method: method as Dispatcher.HttpMethod, signal, body: form?.toString(),
+        headers: { accept: 'application/json', ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
       });
-      text = await response.text();
+      status = response.statusCode;
+      text = await response.body.text();
     } catch (error) {
       throw new SmsError('unavailable', (error as Error).name === 'TimeoutError' ? 'timeout' : 'network');
     }
     let body: unknown;
     try { body = JSON.parse(text); } catch { body = undefined; }
-    if (response.ok && (typeof body !== 'object' || body === null)) throw new SmsError('unavailable', 'bad-response');
-    return { status: response.status, body: (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown> };
+    if (status >= 200 && status < 300 && (typeof body !== 'object' || body === null)) throw new SmsError('unavailable', 'bad-response');
+    return { status, body: (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown> };
   }
 }
 
