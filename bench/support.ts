@@ -6,6 +6,9 @@ import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
+// The node options `npm start` gives the server (package.json), so that a bench measures the same process.
+const START_ARGS = /node ((?:--\S+ )*)dist\/cli\.js serve/.exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start)?.[1]!.split(' ').filter(Boolean) ?? [];
+
 export interface Server { url: string; process: ChildProcess; readyMs: number; output: string; stop(): Promise<void> }
 
 /**
@@ -14,7 +17,7 @@ export interface Server { url: string; process: ChildProcess; readyMs: number; o
  */
 export function startServer(env: Record<string, string>, script?: string): Promise<Server> {
   const started = performance.now();
-  const argv = script ? ['--import', 'tsx', script] : ['dist/cli.js', 'serve'];
+  const argv = script ? ['--import', 'tsx', script] : [...START_ARGS, 'dist/cli.js', 'serve'];
   const child = spawn(process.execPath, argv, {
     env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
