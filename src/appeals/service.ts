@@ -9,7 +9,7 @@ import { AppError, local, t, ValidationError, DEFAULT_LOCALE, type Db, type Loca
 import { pollDeadlines } from './deadlines.js';
 import { checkFiling, count, LIMITS, type CheckedFiling } from './filing.js';
 import { higherBody, regionOfHokimiyat } from './routing.js';
-import { findAppeal, findBy, insertEvents, listAppeals, listEvents, toAppeal, type AppealRow, type NewEvent } from './store.js';
+import { countAppeals, findAppeal, findBy, insertEvents, listAppeals, listEvents, toAppeal, type AppealRow, type NewEvent } from './store.js';
 import type { TermsBook } from './terms.js';
 import type { Actor, Appeal, AppealEvent, AppealFilter, AppealKind, AppealsApi, FiledAppeal, NewAppeal, Terms, Topic } from './types.js';
 import { tashkentDay } from './analytics/period.js';
@@ -64,6 +64,7 @@ export class AppealService implements AppealsApi {
     return row && toAppeal(row);
   }
   async list(filter: AppealFilter): Promise<Appeal[]> { return (await listAppeals(this.deps.db, filter)).map(toAppeal); }
+  count(filter: AppealFilter): Promise<number> { return countAppeals(this.deps.db, filter); }
   events(id: string): Promise<AppealEvent[]> { return listEvents(this.deps.db, id); }
 
   /**

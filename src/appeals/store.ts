@@ -1,6 +1,6 @@
 // The registry's queries: plain functions taking the database or the transaction first.
-import type { Selectable } from 'kysely';
-import type { Db } from '../platform/index.js';
+import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
+import type { Db, Schema } from '../platform/index.js';
 import type { AppealsTables } from './appeals.tables.js';
 import type { Appeal, AppealEvent, AppealFilter } from './types.js';
 
@@ -37,21 +37,34 @@ export async function findBy(db: Db, column: 'number' | 'token' | 'idempotency_k
 
 /** Appeals matching every given condition, newest first. */
 export async function listAppeals(db: Db, f: AppealFilter): Promise<AppealRow[]> {
-  let q = db.selectFrom('appeals_appeal').selectAll();
-  if (f.ids) q = q.where('id', 'in', f.ids.length ? f.ids : ['']);
-  if (f.numbers) q = q.where('number', 'in', f.numbers.length ? f.numbers : ['']);
-  if (f.topicIds) q = q.where('topic_id', 'in', f.topicIds.length ? f.topicIds : ['']);
-  if (f.states) q = q.where('state', 'in', f.states.length ? f.states : ['']);
-  if (f.agencyIds) q = q.where('agency_id', 'in', f.agencyIds.length ? f.agencyIds : ['']);
-  if (f.region) q = q.where('region', '=', f.region);
-  if (f.district) q = q.where('district', '=', f.district);
-  if (f.from) q = q.where('registered_at', '>=', f.from);
-  if (f.to) q = q.where('registered_at', '<', f.to);
-  if (f.authorPersonId) q = q.where('author_person_id', '=', f.authorPersonId);
-  if (f.authorBusinessId) q = q.where('author_business_id', '=', f.authorBusinessId);
-  if (f.clientId) q = q.where('client_id', '=', f.clientId);
   const limit = Math.max(1, Math.min(MAX_LIST, Math.floor(f.limit ?? 100)));
-  return q.orderBy('registered_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return db.selectFrom('appeals_appeal').selectAll().where(matching(f))
+    .orderBy('registered_at', 'desc').orderBy('id', 'desc').limit(limit).offset(Math.max(0, Math.floor(f.offset ?? 0))).execute();
+}
+
+export async function countAppeals(db: Db, f: AppealFilter): Promise<number> {
+  const row = await db.selectFrom('appeals_appeal').select(sql<string>`count(*)`.as('n')).where(matching(f)).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function matching(f: AppealFilter) {
+  return (eb: ExpressionBuilder<Schema, 'appeals_appeal'>) => {
+    const all: Expression<SqlBool>[] = [];
+    if (f.ids) all.push(eb('id', 'in', f.ids.length ? f.ids : ['']));
+    if (f.numbers) all.push(eb('number', 'in', f.numbers.length ? f.numbers : ['']));
+    if (f.topicIds) all.push(eb('topic_id', 'in', f.topicIds.length ? f.topicIds : ['']));
+    if (f.states) all.push(eb('state', 'in', f.states.length ? f.states : ['']));
+    if (f.agencyIds) all.push(eb('agency_id', 'in', f.agencyIds.length ? f.agencyIds : ['']));
+    if (f.region) all.push(eb('region', '=', f.region));
+    if (f.district) all.push(eb('district', '=', f.district));
+    if (f.from) all.push(eb('registered_at', '>=', f.from));
+    if (f.to) all.push(eb('registered_at', '<', f.to));
+    if (f.authorPersonId) all.push(eb('author_person_id', '=', f.authorPersonId));
+    if (f.authorBusinessId) all.push(eb('author_business_id', '=', f.authorBusinessId));
+    if (f.authorKind) all.push(eb('author_kind', '=', f.authorKind));
+    if (f.clientId) all.push(eb('client_id', '=', f.clientId));
+    return eb.and(all);
+  };
 }
 
 export async function listEvents(db: Db, appealId: string): Promise<AppealEvent[]> {

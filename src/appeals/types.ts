@@ -100,7 +100,11 @@ export interface AppealEvent {
 export interface AppealFilter {
   ids?: string[]; numbers?: string[]; topicIds?: string[]; states?: AppealState[]; agencyIds?: string[];
   region?: string; district?: string; from?: Date; to?: Date; authorPersonId?: string; authorBusinessId?: string; clientId?: string;
+  /** A person's own appeals without those they filed for a business. */
+  authorKind?: 'person' | 'business' | 'external';
   limit?: number;
+  /** Rows to skip, newest first: a page of a long list. */
+  offset?: number;
 }
 
 /**
@@ -119,6 +123,8 @@ export interface AppealsApi {
   byNumber(number: string): Promise<Appeal | undefined>;
   byToken(token: string): Promise<Appeal | undefined>;
   list(filter: AppealFilter): Promise<Appeal[]>;
+  /** How many appeals match (limit and offset aside). */
+  count(filter: AppealFilter): Promise<number>;
   events(id: string): Promise<AppealEvent[]>;
   /** To the competent body (within the forward term), the author told why. */
   forward(id: string, actor: Actor, to: { agencyId: string; district?: string | null; reason: string }): Promise<void>;

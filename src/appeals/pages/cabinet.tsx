@@ -3,14 +3,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principal, sendCabinetPage, type Session } from '../../identity/index.js';
 import { AppError, LOCALES, translator, type Db } from '../../platform/index.js';
-import { Button, ErrorSummary, Table } from '../../web/index.js';
-import type { Appeal } from '../types.js';
+import { Button, ErrorSummary, Pagination, Table } from '../../web/index.js';
+import type { Appeal, AppealFilter } from '../types.js';
 import { isUuid, LIMITS } from './form.js';
 import { AppealMap } from './map.js';
 import { errorList } from './portal.js';
 import { attachment, attachmentsOf } from './queries.js';
 import type { AppealPagesDeps } from './index.js';
 import { Attachments, day, Facts, Radios, StateTag, TextArea, Timeline, when } from './views.js';
+
+const PER_PAGE = 20;
 
 /** Whether a portal user may see an appeal: their own, or the business's they act for now. */
 export function authorMaySee(session: Session, a: Pick<Appeal, 'authorKind' | 'authorPersonId' | 'authorBusinessId'>): boolean {
@@ -43,7 +45,7 @@ export function cabinetAppealRoutes(app: FastifyInstance, deps: AppealPagesDeps)
     const t = translator(l);
     const base = `/${l}/cabinet/appeals`;
 
-    app.get<{ Querystring: { application?: string } }>(base, { schema: { hide: true }, config: { access: 'person' } }, async (request, reply) => {
+    app.get<{ Querystring: { application?: string; page?: string } }>(base, { schema: { hide: true }, config: { access: 'person' } }, async (request, reply) => {
       // The applications cabinet links here for a complaint about a used service.
       const application = String(request.query.application ?? '');
       if (application) {
@@ -52,9 +54,12 @@ export function cabinetAppealRoutes(app: FastifyInstance, deps: AppealPagesDeps)
       }
       const session = principal(request);
       const acting = session.actingFor;
-      const list = acting
-        ? await appeals.list({ authorBusinessId: acting.businessId, limit: 200 })
-        : (await appeals.list({ authorPersonId: session.person.id, limit: 200 })).filter((a) => a.authorKind === 'person');
+      // Mine, or the business's when acting for one; newest first, a page at a time.
+      const mine: AppealFilter = acting ? { authorBusinessId: acting.businessId } : { authorPersonId: session.person.id, authorKind: 'person' };
+      const total = await appeals.count(mine);
+      const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+      const page = Math.min(pages, Math.max(1, Math.floor(Number(request.query.page)) || 1));
+      const list = await appeals.list({ ...mine, limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
       const unread = await unreadOf(db, session.person.id);
       return sendCabinetPage(request, reply, {
         section: 'appeals', title: t('appeals.ui.my'), unread, children: <>
@@ -67,9 +72,10 @@ export function cabinetAppealRoutes(app: FastifyInstance, deps: AppealPagesDeps)
               <p>{t('appeals.ui.none-what')}</p>
             </section>
           ) : (
-            <Table caption={t('appeals.ui.caption', { count: list.length })}
+            <><Table caption={t('appeals.ui.caption', { count: total })}
               head={[t('appeals.ui.number'), t('appeals.ui.summary'), t('appeals.ui.state'), t('appeals.ui.registered'), t('appeals.ui.due')]}
               rows={list.map((a) => [<a href={`${base}/${a.id}`}>{a.number}</a>, a.summary, <StateTag a={a} t={t} now={now()} />, day(a.registeredAt), a.state === 'open' || a.state === 'assigned' ? day(a.dueAt) : '—'])} />
+            <Pagination page={page} pages={pages} href={(n) => `${base}?page=${n}`} t={t} /></>
           )}
         </>,
       });

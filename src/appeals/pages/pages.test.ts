@@ -342,3 +342,32 @@ test('acting for a business the appeal is the business\'s; a complaint about a u
   assert.equal(c.applicationId, made.applicationId);
   assert.equal(c.kind, 'complaint');
 });
+
+test('the cabinet lists my appeals twenty to a page, and a page past the last shows the last', async () => {
+  const topicId = appeals.service.topics()[0]!.id;
+  const filed = new Set<string>();
+  for (let i = 0; i < 23; i++) {
+    const a = await appeals.service.file({
+      kind: 'statement', topicId, summary: `A statement to page through, ${i}`, body: 'Enough statements to fill a second page of the list.', locale: 'en',
+      author: { kind: 'person', personId: FOREIGNER, name: 'Foreigner' }, channel: 'portal', place: { region: 'tashkent-city', district: 'yunusobod' }, idempotencyKey: randomUUID(),
+    });
+    filed.add(a.number);
+  }
+  const total = await appeals.service.count({ authorPersonId: FOREIGNER, authorKind: 'person' });
+  assert.ok(total >= 23 && total <= 40, `two pages: ${total}`);
+  const cookie = await cookieOf(FOREIGNER);
+  const numbers = async (query: string) => {
+    const res = await app.server.inject({ url: `/en/cabinet/appeals${query}`, headers: { cookie } });
+    assert.equal(res.statusCode, 200);
+    return { body: res.body, numbers: new Set(res.body.match(/M-\d{4}-\d{7}/g)) };
+  };
+  const one = await numbers('');
+  const two = await numbers('?page=2');
+  assert.equal(one.numbers.size, 20);
+  assert.equal(two.numbers.size, total - 20);
+  assert.ok([...filed].every((n) => one.numbers.has(n) !== two.numbers.has(n)), 'each appeal on exactly one page');
+  assert.match(one.body, /href="\/en\/cabinet\/appeals\?page=2" rel="next"/);
+  assert.match(two.body, /rel="prev"/);
+  assert.deepEqual((await numbers('?page=99')).numbers, two.numbers);
+  assert.deepEqual((await numbers('?page=abc')).numbers, one.numbers);
+});
