@@ -3,6 +3,7 @@
 // every answer is `{ ok: true, result }` or `{ ok: false, error_code, description,
 // parameters?: { retry_after } }`. Updates come to us by webhook (`setWebhook` with a
 // `secret_token` that Telegram echoes in `X-Telegram-Bot-Api-Secret-Token`).
+import { request } from 'undici';
 import { AppError } from '../../platform/index.js';
 
 /**
@@ -65,23 +66,25 @@ export class TelegramBot {
   }
 
   private async call<T>(method: string, body?: Record<string, unknown>): Promise<T> {
-    let response: Response, text: string;
+    let status: number, text: string;
     try {
-      response = await fetch(`${this.base}/${method}`, {
+      // undici's request rather than fetch: a fifth of the CPU per message (see the SMS adapter).
+      const response = await request(`${this.base}/${method}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(body ?? {}),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
       });
-      text = await response.text();
+      status = response.statusCode;
+      text = await response.body.text();
     } catch (error) {
       throw new TelegramError('unavailable', (error as Error).name === 'TimeoutError' ? 'timeout' : 'network');
     }
     let answer: { ok?: unknown; result?: unknown; error_code?: unknown; description?: unknown } | undefined;
     try { answer = JSON.parse(text); } catch { answer = undefined; }
     if (answer?.ok === true && 'result' in answer) return answer.result as T;
-    const code = typeof answer?.error_code === 'number' ? answer.error_code : response.status;
-    const reason = typeof answer?.description === 'string' ? answer.description.slice(0, 200) : answer ? `HTTP ${response.status}` : 'bad-response';
+    const code = typeof answer?.error_code === 'number' ? answer.error_code : status;
+    const reason = typeof answer?.description === 'string' ? answer.description.slice(0, 200) : answer ? `HTTP ${status}` : 'bad-response';
     // 400 (chat not found, text empty) and 403 (blocked by the user) will not change by retrying;
     // 401 (a wrong token), 429 (flood control) and 5xx may, once the operator or Telegram recovers.
     throw new TelegramError(code === 400 || code === 403 ? 'rejected' : 'unavailable', reason, code);
