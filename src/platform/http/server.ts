@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -13,6 +13,7 @@ import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, t, type Locale } fr
 import { sendProblem, toProblem, wantsProblem } from './problem.js';
 import { metricsPlugin } from './metrics.js';
 import { securityHeaders } from './security-headers.js';
+import { addressLimit } from './address-limit.js';
 import type { Access, AccessCheck, RouteEntry } from './access.js';
 
 declare module 'fastify' {
@@ -49,6 +50,12 @@ const LOCALE_PREFIX = /^\/(uz|oz|kaa|ru|en)(?:[/?]|$)/;
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+// Request ids: a random prefix per process and a counter, unique across processes and
+// restarts without a random UUID per request (a tenth of a cached page's own cost).
+const ID_PREFIX = randomBytes(6).toString('base64url');
+let requestCount = 0;
+const nextRequestId = () => `${ID_PREFIX}-${(++requestCount).toString(36)}`;
+
 export function localeOf(request: FastifyRequest): Locale {
   const prefix = LOCALE_PREFIX.exec(request.url)?.[1];
   if (prefix) return prefix as Locale;
@@ -74,7 +81,7 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
     },
     bodyLimit: 1024 * 1024,
     // Requests too malformed to reach a route (a 60 KB address, broken framing) still get
@@ -93,10 +100,14 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
   await app.register(cookie, { secret: config.cookieSecret });
   // First of all hooks after cookies, so that even a rate-limited answer has its headers and language.
   const headers = securityHeaders(config.production);
+  const overLimit = addressLimit(config.RATE_LIMIT_PER_MINUTE);
   app.addHook('onRequest', (request, reply, done) => {
     const prefix = LOCALE_PREFIX.exec(request.url)?.[1] as Locale | undefined;
     request.locale = prefix ?? localeOf(request);
     reply.headers(headers).header('x-request-id', request.id);
+    // Probes and metrics opt out (`rateLimit: false`): a scraper must see an overloaded server.
+    const seconds = request.routeOptions.config.rateLimit === false ? 0 : overLimit(request.ip);
+    if (seconds) return done(new AppError('rate-limited', 429, { seconds }));
     // The language in the URL is remembered, so that `/` brings the user back to it.
     if (prefix && request.cookies.lang !== prefix) {
       reply.setCookie('lang', prefix, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true, secure: config.production });
@@ -116,12 +127,10 @@ export async function createServer(config: Config, log: Logger, renderErrorPage:
     if (token === undefined) csrfTokens.set(this, token = this.generateCsrf());
     return token;
   });
-  // Probes and metrics opt out in their routes' config (`rateLimit: false`): an allowList
-  // function would be awaited on every request.
+  // The plugin serves the routes with stricter limits of their own (sign-in, codes, uploads);
+  // the limit of every address is `overLimit` above.
   await app.register(rateLimit, {
-    global: true,
-    max: config.RATE_LIMIT_PER_MINUTE,
-    timeWindow: 60_000,
+    global: false,
     // Limits are announced when reached (429 with Retry-After), not on every response.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => new AppError('rate-limited', 429, { seconds: Math.ceil(context.ttl / 1000) }),
@@ -188,26 +197,34 @@ export function fieldMessage(locale: Locale, keyword: string, params: Record<str
   return t(locale, `validation.${FIELD_KEYWORDS.has(keyword) ? keyword : 'invalid'}`, values);
 }
 
-const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
-const noop = () => {};
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+const REAL = Symbol('real child logger');
+const ARGS = Symbol('child logger arguments');
+type Lazy = Logger & { [REAL]?: Logger; [ARGS]: Parameters<Logger['child']> };
+const lazyPrototypes = new WeakMap<Logger, Logger>();
 
+/**
+ * A request's logger that becomes a pino child only when something is logged at an enabled
+ * level: Fastify makes one for every request, and a cached page logs nothing. It inherits
+ * the parent's properties; the methods that need the request's bindings build the child.
+ * The methods live on one prototype per parent, so a request pays for one small object.
+ */
 function lazyChild(logger: Logger, bindings: Record<string, unknown>, options: Parameters<Logger['child']>[1]): Logger {
-  let child: Logger | undefined;
-  const real = (): Logger => (child ??= logger.child(bindings, options) as unknown as Logger);
-  // Until something is logged, reads are answered without making the child: Fastify checks
-  // every request's logger for its methods, and that alone must not build a pino child.
-  const deferred = (name: string) => (...args: unknown[]) => (real() as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
-  return new Proxy(logger, {
-    get(target, prop) {
-      const from = child ?? target;
-      if (!child && typeof prop === 'string') {
-        if (LEVELS.has(prop)) return target.isLevelEnabled(prop) ? deferred(prop) : noop;
-        if (prop === 'child' || prop === 'bindings' || prop === 'setBindings') return deferred(prop);
-      }
-      const value = Reflect.get(from, prop);
-      return typeof value === 'function' ? value.bind(from) : value;
-    },
-  });
+  let proto = lazyPrototypes.get(logger);
+  if (!proto) {
+    proto = Object.create(logger) as Logger;
+    const real = (lazy: Lazy): Logger => (lazy[REAL] ??= logger.child(...lazy[ARGS]) as unknown as Logger);
+    for (const level of LEVELS) {
+      Object.defineProperty(proto, level, { value(this: Lazy, ...args: unknown[]) { if (this.isLevelEnabled(level)) (real(this)[level] as (...a: unknown[]) => void)(...args); } });
+    }
+    for (const method of ['child', 'bindings', 'setBindings'] as const) {
+      Object.defineProperty(proto, method, { value(this: Lazy, ...args: unknown[]) { return (real(this)[method] as (...a: unknown[]) => unknown)(...args); } });
+    }
+    lazyPrototypes.set(logger, proto);
+  }
+  const lazy = Object.create(proto) as Lazy;
+  lazy[ARGS] = [bindings, options];
+  return lazy;
 }
 
 /**
