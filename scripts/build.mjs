@@ -20,7 +20,10 @@ if (!fresh || process.argv.includes('--force')) {
   const { build } = await import('esbuild');
   await build({
     entryPoints: ['src/cli.ts'],
-    outfile: OUT,
+    // Modules imported on demand (the PDF renderer) become chunks of their own, loaded with
+    // their packages when first used.
+    outdir: 'dist',
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { isLocale, local, NotFoundError, t, type Db, type Locale, type LocalText } from '../platform/index.js';
 import type { Ca } from '../identity/index.js';
 import type { HolderInitials } from './documents.tables.js';
-import { renderDocumentPdf } from './pdf.js';
 import { certificateProblem, sha256, signatureMatches, signBytes, signerFor } from './signing.js';
 
 /** What `issue()` takes, as the contract of issue #7 says. */
@@ -99,6 +98,8 @@ export async function issueDocument(trx: Db, deps: IssueDeps, input: IssueInput)
   const agencyName = agency ? local(agency.name, input.locale) : input.agencyId;
   const holder = await holderOf(trx, input);
   const signer = await signerFor(trx, await deps.ca(), { id: input.agencyId, name: agency ? local(agency.name, 'uz') : input.agencyId }, issuedAt);
+  // pdf-lib, fontkit and the fonts are loaded with the first document, not at start (about 10 MB).
+  const { renderDocumentPdf } = await import('./pdf.js');
   const pdf = await renderDocumentPdf({
     id, locale: input.locale, agencyName, title: input.title, number: input.number, issuedAt, decision: input.decision, signedBy: input.signedBy,
     rows: [...holder.rows, ...input.lines], verifyUrl: `${deps.publicUrl.replace(/\/+$/, '')}/verify/${id}`,

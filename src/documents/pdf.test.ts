@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import type { Locale } from '../platform/index.js';
-import { renderDocumentPdf, tashkentDate, type PdfContent } from './pdf.js';
+import { tashkentDate } from './dates.js';
+import { renderDocumentPdf, type PdfContent } from './pdf.js';
 import { extractPdfText } from './pdf-text.js';
 
 const ID = '0b9d4a3e-6f0c-4e8a-9a43-2f1d5c7b8e10';

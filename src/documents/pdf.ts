@@ -7,6 +7,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { LOCALE_INFO, t, type Locale } from '../platform/index.js';
+import { tashkentDate } from './dates.js';
 
 export interface PdfContent {
   id: string;
@@ -48,13 +49,6 @@ const GOLD = rgb(0.8, 0.62, 0.12);
 /** Height kept free at the bottom of the last page for the signature block and the QR code. */
 const SIGNATURE_BLOCK = 190;
 const FOOTER = 36;
-
-/** Tashkent is UTC+5 all year: the date printed is the date there. */
-export function tashkentDate(at: Date): string {
-  const local = new Date(at.getTime() + 5 * 3600_000);
-  const dd = String(local.getUTCDate()).padStart(2, '0'), mm = String(local.getUTCMonth() + 1).padStart(2, '0');
-  return `${dd}.${mm}.${local.getUTCFullYear()}`;
-}
 
 /** Control characters would print as boxes or break lines: tabs become spaces, the rest go. */
 const clean = (text: string) => text.replace(/\t/g, ' ').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { LOCALES, NotFoundError, local, translator, withMultipart, type Db, type Locale } from '../platform/index.js';
 import { ErrorSummary, Layout, renderPage, sendPage, SummaryList, Tag } from '../web/index.js';
 import { copyMatches, documentPdf, findDocument, verifyDocument, type AgencyNames, type DocumentRow, type Verification } from './documents.service.js';
-import { tashkentDate } from './pdf.js';
+import { tashkentDate } from './dates.js';
 import { certificateFacts } from './signing.js';
 
 /** The largest copy the check takes: documents are tens of kilobytes. */

@@ -4,7 +4,7 @@ import { LOCALES, local, translator, type Db, type Locale, type Translate } from
 import { Button, Table, Tag } from '../web/index.js';
 import { principal, sendCabinetPage } from '../identity/index.js';
 import { documentPdf, documentsOf, findDocument, mayHold, type AgencyNames, type DocumentRow } from './documents.service.js';
-import { tashkentDate } from './pdf.js';
+import { tashkentDate } from './dates.js';
 
 /** Unread notifications for the cabinet's navigation (the identity module exports no counter). */
 async function unreadOf(db: Db, personId: string): Promise<number> {
