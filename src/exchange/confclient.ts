@@ -3,8 +3,9 @@
 // on with what it has; a document whose signature fails is refused and the old one kept.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
-import { GlobalConf, verifyGlobalConf } from './globalconf.js';
+import { verifiedGlobalConf, type GlobalConf } from './globalconf.js';
 
 export interface ConfSource {
   /** The verified configuration in use, if any. */
@@ -35,13 +36,18 @@ export class ConfClient implements ConfSource {
 
   get current() { return this.#current; }
 
-  /** Loads the cached document, then the centre's; starts refreshing. */
+  /**
+   * Takes the centre's document, or the one kept on disk when the centre cannot give one or
+   * gives an older one (a replay); starts refreshing. The copy on disk is only read, not
+   * verified, when the centre's is newer.
+   */
   async start(): Promise<void> {
+    await this.refresh();
     try {
       const cached = await readFile(this.options.cacheFile, 'utf8');
-      await this.#accept(cached, false);
+      const current = this.#current && Date.parse(this.#current.document.issuedAt);
+      if (!current || Date.parse(String(decodeJwt(cached).issuedAt)) > current) await this.#accept(cached, false);
     } catch { /* no cache yet, or one that no longer verifies */ }
-    await this.refresh();
     this.#timer = setInterval(() => void this.refresh(), this.options.refreshMs);
     this.#timer.unref();
   }
@@ -78,10 +84,10 @@ export class ConfClient implements ConfSource {
 
   async #accept(jws: string, save: boolean) {
     if (this.#current?.jws === jws) return;
-    const document = await verifyGlobalConf(jws, this.options.caPem);
+    const conf = await verifiedGlobalConf(jws, this.options.caPem);
     // A replayed older document must not replace a newer one.
-    if (this.#current && Date.parse(document.issuedAt) < Date.parse(this.#current.document.issuedAt)) return;
-    this.#current = new GlobalConf(document, jws, this.options.caPem);
+    if (this.#current && Date.parse(conf.document.issuedAt) < Date.parse(this.#current.document.issuedAt)) return;
+    this.#current = conf;
     if (save) {
       await mkdir(dirname(this.options.cacheFile), { recursive: true });
       await writeFile(`${this.options.cacheFile}.tmp`, jws);

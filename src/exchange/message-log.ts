@@ -7,7 +7,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { CompiledQuery, sql, Migrator, type Kysely, type Migration } from 'kysely';
-import type { Db } from '../platform/index.js';
+import { migrationsDone, type Db } from '../platform/index.js';
 import { bodyHash } from './canonical.js';
 import { certificateProblem, fingerprint, type Credentials } from './pki.js';
 import { verifyToken, type BatchSigner } from './signer.js';
@@ -75,6 +75,7 @@ const gatewayMigrations = (schema: string): Record<string, Migration> => ({
 
 /** Creates the gateway's schema and brings its tables up to date. */
 export async function migrateGatewaySchema(db: Db, schema: string): Promise<void> {
+  if (await migrationsDone(db, Object.keys(gatewayMigrations(schema)), schema)) return;
   await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   const migrator = new Migrator({
     db: db as unknown as Kysely<any>, migrationTableSchema: schema,

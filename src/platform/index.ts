@@ -2,7 +2,7 @@
 export { loadConfig, ConfigError, type Config } from './config.js';
 export { ROOT, fromRoot } from './paths.js';
 export { openDatabase, type Db, type Database } from './db/database.js';
-export { migrateToLatest, type Migrations } from './db/migrate.js';
+export { migrateToLatest, migrationsDone, type Migrations } from './db/migrate.js';
 export type { Schema } from './db/schema.js';
 export { createLogger } from './log.js';
 export { AppError, NotFoundError, ValidationError, type FieldError, type PlatformErrorCode } from './errors.js';
