@@ -15,6 +15,17 @@ function newest(dir) {
   return latest;
 }
 
+// Packages stay in node_modules, loaded by Node, except these pure-ESM ones made of hundreds
+// of small files: resolving and compiling each file apart took a fifth of every start.
+const BUNDLED = ['typebox', 'kysely'];
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, ({ path }) =>
+      BUNDLED.some((name) => path === name || path.startsWith(`${name}/`)) ? undefined : { path, external: true });
+  },
+};
+
 const fresh = existsSync(OUT) && statSync(OUT).mtimeMs > Math.max(newest('src'), statSync('package-lock.json').mtimeMs);
 if (!fresh || process.argv.includes('--force')) {
   const { build } = await import('esbuild');
@@ -28,7 +39,7 @@ if (!fresh || process.argv.includes('--force')) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    plugins: [externalPackages],
     jsx: 'automatic',
     jsxImportSource: 'preact',
     sourcemap: true,

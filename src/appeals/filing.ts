@@ -1,7 +1,6 @@
 // Checking a filing before anything is written: fields, place, attachments, the application a
 // complaint is about. Everything wrong is reported at once, in the author's language.
 import { createHash } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
 import { districtById, regionById } from '../identity/index.js';
 import { DEFAULT_LOCALE, isLocale, t, ValidationError, type Db, type FieldError, type Locale } from '../platform/index.js';
 import { inUzbekistan, nearestDistrict } from './geo.js';
@@ -58,7 +57,7 @@ export async function checkFiling(input: NewAppeal, db: Db, topicOf: (id: string
   for (const [i, f] of files.slice(0, LIMITS.files).entries()) {
     if (!Buffer.isBuffer(f.content) || f.content.length === 0) { fail(`/attachments/${i}`, 'file-empty', { name: String(f.name) }); continue; }
     if (f.content.length > LIMITS.fileBytes) { fail(`/attachments/${i}`, 'file-size', { name: String(f.name), mb: LIMITS.fileBytes / 1024 / 1024 }); continue; }
-    const type = await fileTypeFromBuffer(f.content);
+    const type = await (await import('file-type')).fileTypeFromBuffer(f.content);
     if (!type || !ATTACHMENT_TYPES.includes(type.mime)) { fail(`/attachments/${i}`, 'file-type', { name: String(f.name) }); continue; }
     const name = String(f.name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(-150) || 'file';
     attachments.push({ name, mime: type.mime, size: f.content.length, sha256: createHash('sha256').update(f.content).digest('hex'), content: f.content });

@@ -1,5 +1,4 @@
 import type { FastifyRequest } from 'fastify';
-import { fileTypeFromBuffer } from 'file-type';
 import { ANSWER_TYPES, MAX_FILE, type Attachment } from './service.js';
 
 export interface ReadForm {
@@ -27,7 +26,7 @@ export async function readForm(request: FastifyRequest, fileField: string): Prom
       if (part.type === 'field') { out.fields[part.fieldname] = String(part.value).slice(0, 10_000); continue; }
       const data = await part.toBuffer();
       if (part.fieldname !== fileField || data.length === 0) continue;
-      const type = await fileTypeFromBuffer(data);
+      const type = await (await import('file-type')).fileTypeFromBuffer(data);
       if (!type || !ANSWER_TYPES.includes(type.mime)) { out.fileError = 'type'; continue; }
       const name = (part.filename || 'file').replace(/[\\/\u0000-\u001f]/g, '_').slice(-120);
       out.file = { name, mime: type.mime, data };

@@ -18,7 +18,7 @@ export class CatalogSnapshot {
   private readonly spheresById: Map<string, Sphere>;
   private readonly agenciesById: Map<string, Agency>;
   private readonly servicesById: Map<string, Service>;
-  private readonly index: ServiceSearch;
+  #index: ServiceSearch | undefined;
   /** Results of recent queries: people search for the same few things all day. */
   private readonly recent = new Map<string, Service[]>();
 
@@ -29,12 +29,19 @@ export class CatalogSnapshot {
     this.spheresById = new Map(spheres.map((s) => [s.id, s]));
     this.agenciesById = new Map(agencies.map((a) => [a.id, a]));
     this.servicesById = new Map(services.map((s) => [s.id, s]));
-    this.index = new ServiceSearch(services, this.spheresById, this.agenciesById);
   }
 
   sphere(id: string) { return this.spheresById.get(id); }
   agency(id: string) { return this.agenciesById.get(id); }
   service(id: string) { return this.servicesById.get(id); }
+
+  /**
+   * The search index, built at the first search rather than at start or at each catalog
+   * change: it takes a third of a second, and pages do not need it.
+   */
+  private index(): ServiceSearch {
+    return this.#index ??= new ServiceSearch(this.services, this.spheresById, this.agenciesById);
+  }
 
   /** Services matching the filters, most popular first; with a query, most relevant first. */
   find(query: string, filters: SearchFilters, page: number, perPage: number): Page<Service> {
@@ -44,7 +51,7 @@ export class CatalogSnapshot {
     let found = this.recent.get(key);
     if (!found) {
       found = q
-        ? this.index.search(q, filters).map((hit) => this.servicesById.get(hit.id)!)
+        ? this.index().search(q, filters).map((hit) => this.servicesById.get(hit.id)!)
         : this.services.filter((s) => matches(s, filters));
       if (this.recent.size >= 2000) this.recent.delete(this.recent.keys().next().value as string);
       this.recent.set(key, found);

@@ -196,13 +196,9 @@ export function parseFormDefinition(text: string, file: string, context: Definit
 
 /** Reads every `<service-id>.yaml` of a directory; throws once with every problem of every file. */
 export async function readFormDirectory(dir: string, context: DefinitionContext = {}): Promise<{ definition: FormDefinition; source: string }[]> {
-  const names = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
   const problems: DefinitionProblem[] = [];
   const out: { definition: FormDefinition; source: string }[] = [];
-  for (const name of names) {
-    const path = join(dir, name);
-    const file = relative(process.cwd(), path) || path;
-    const source = await readFile(path, 'utf8');
+  for (const { file, source } of await readFormSources(dir)) {
     try {
       out.push({ definition: parseFormDefinition(source, file, { ...context, fileNameMustMatch: true }), source });
     } catch (error) {
@@ -212,6 +208,15 @@ export async function readFormDirectory(dir: string, context: DefinitionContext 
   }
   if (problems.length > 0) throw new FormDefinitionError(problems);
   return out;
+}
+
+/** The YAML files of a directory, unparsed, by name. */
+export async function readFormSources(dir: string): Promise<{ file: string; source: string }[]> {
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
+  return Promise.all(names.map(async (name) => {
+    const path = join(dir, name);
+    return { file: relative(process.cwd(), path) || path, source: await readFile(path, 'utf8') };
+  }));
 }
 
 function shapeProblems(schema: TSchema, data: unknown, file: string, lineOf: (s: (string | number)[]) => number, problems: DefinitionProblem[]) {

@@ -54,6 +54,12 @@ export class FormStore {
 }
 
 /** Publishes a version as given, unless that version exists; says whether it did. */
+/** The sources the demo forms were published from (those no editor published). */
+export async function demoSources(db: Db): Promise<Set<string>> {
+  const rows = await db.selectFrom('forms_form').select('source').where('published_by', 'is', null).execute();
+  return new Set(rows.map((r) => r.source));
+}
+
 export async function insertForm(db: Db, def: FormDefinition, source: string, by: string | null): Promise<boolean> {
   const result = await db.insertInto('forms_form')
     .values({ service_id: def.serviceId, version: def.version, definition: JSON.stringify(def), source, published_by: by })

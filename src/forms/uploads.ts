@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { FastifyRequest } from 'fastify';
-import { fileTypeFromBuffer } from 'file-type';
 import { AppError, t, type Locale } from '../platform/index.js';
 import { MAX_FILE_BYTES } from './definition.js';
 import type { FormField } from './forms.types.js';
@@ -77,7 +76,7 @@ export async function readMultipartStep(request: FastifyRequest, fileFields: For
       if (size === 0) { errors[field.name] = t(locale, 'forms.error.file-empty'); continue; }
       if (part.file.truncated || size > maxBytes) { errors[field.name] = t(locale, 'forms.error.file-too-large', { size: sizeText(locale, maxBytes) }); continue; }
       const content = Buffer.concat(chunks);
-      const detected = await fileTypeFromBuffer(content);
+      const detected = await (await import('file-type')).fileTypeFromBuffer(content);
       if (!detected || !types.includes(detected.mime)) {
         errors[field.name] = t(locale, 'forms.error.file-type', { types: typeNames(types) });
         continue;

@@ -1,8 +1,16 @@
-import snowball from 'snowball-stemmers';
+import { createRequire } from 'node:module';
 import { fold, hasCyrillic } from './transliterate.js';
 
-const russian = snowball.newStemmer('russian');
-const english = snowball.newStemmer('english');
+interface Stemmer { stem(word: string): string }
+// The Snowball stemmers (0.9 MB of code) are loaded when the search index is first built, not at start.
+let stemmers: { russian: Stemmer; english: Stemmer } | undefined;
+function snowball() {
+  if (!stemmers) {
+    const { newStemmer } = createRequire(import.meta.url)('snowball-stemmers') as { newStemmer(language: string): Stemmer };
+    stemmers = { russian: newStemmer('russian'), english: newStemmer('english') };
+  }
+  return stemmers;
+}
 
 // No Snowball stemmer exists for Uzbek or Karakalpak; these are their commonest
 // inflectional endings (plural, possessive, case), longest first. Only inflection is
@@ -49,8 +57,8 @@ function computeVariants(word: string): string[] {
   const folded = fold(word);
   if (folded.length === 0 || STOP.has(folded)) return [];
   const variants = new Set([folded]);
-  if (hasCyrillic(word)) variants.add(fold(russian.stem(word.toLowerCase())));
-  else variants.add(english.stem(folded));
+  if (hasCyrillic(word)) variants.add(fold(snowball().russian.stem(word.toLowerCase())));
+  else variants.add(snowball().english.stem(folded));
   variants.add(turkicStem(folded));
   return [...variants].filter((v) => v.length > 0);
 }

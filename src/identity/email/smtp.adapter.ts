@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export type MailErrorKind = 'unavailable' | 'rejected';
 
@@ -13,21 +13,27 @@ export interface Mail { to: string; subject: string; text: string }
 
 /** Sends e-mail over SMTP (nodemailer): `smtp://user:pass@host:587` or `smtps://…` for implicit TLS. */
 export class SmtpMailer {
-  private readonly transport: Transporter;
+  private transport: Promise<Transporter> | undefined;
 
-  constructor(options: { url: string; from: string; timeoutMs?: number }) {
-    const timeout = options.timeoutMs ?? 10_000;
-    this.transport = nodemailer.createTransport(options.url, { from: options.from });
-    // nodemailer reads the timeouts from the options object, not from the URL.
-    Object.assign((this.transport as unknown as { options: Record<string, unknown> }).options, {
-      connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
+  constructor(private readonly options: { url: string; from: string; timeoutMs?: number }) {}
+
+  // nodemailer is loaded with the first message, not at start.
+  private opened(): Promise<Transporter> {
+    return this.transport ??= import('nodemailer').then(({ default: nodemailer }) => {
+      const timeout = this.options.timeoutMs ?? 10_000;
+      const transport = nodemailer.createTransport(this.options.url, { from: this.options.from });
+      // nodemailer reads the timeouts from the options object, not from the URL.
+      Object.assign((transport as unknown as { options: Record<string, unknown> }).options, {
+        connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
+      });
+      return transport;
     });
   }
 
   /** Sends one message; the server's message id. */
   async send(mail: Mail): Promise<{ id: string }> {
     try {
-      const info = await this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
+      const info = await (await this.opened()).sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
       return { id: info.messageId };
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode;
@@ -36,5 +42,5 @@ export class SmtpMailer {
     }
   }
 
-  close(): void { this.transport.close(); }
+  close(): void { void this.transport?.then((t) => t.close()); }
 }

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface StandinMail { id: string; from: string; to: string[]; subject: string; text: string; receivedAt: string }
@@ -38,7 +37,8 @@ export async function startSmtpStandin(options: { user: string; password: string
       } else callback();
     },
     onData(stream, session, callback) {
-      simpleParser(stream).then((mail) => {
+      // mailparser is loaded with the first message, not at start.
+      import('mailparser').then(({ simpleParser }) => simpleParser(stream)).then((mail) => {
         kept = [{
           id: randomUUID(), from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address), subject: mail.subject ?? '', text: (mail.text ?? '').trim(),

@@ -5,8 +5,9 @@
 // Fields go urlencoded (Eskiz documents multipart/form-data and takes urlencoded and JSON as
 // well, which its widely used clients send), through undici's request: fetch cost ~400 µs of
 // CPU a message, a notification's whole cost.
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AppError } from '../../platform/index.js';
+import { undici } from '../undici.js';
 
 /** Why a message was not sent: the gateway is unreachable or failing, it refused our call (credentials, sender name, text), or the number is not an Uzbek mobile number. */
 export type SmsErrorKind = 'unavailable' | 'rejected' | 'invalid-phone';
@@ -120,7 +121,7 @@ export class EskizSmsSender {
   private async call(method: string, path: string, form: URLSearchParams | undefined, signal: AbortSignal, bearer?: string): Promise<Answer> {
     let status: number, text: string;
     try {
-      const response = await request(`${this.base}${path}`, {
+      const response = await (await undici()).request(`${this.base}${path}`, {
         method: method as Dispatcher.HttpMethod, signal, body: form?.toString(),
         headers: { accept: 'application/json', ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
       });
