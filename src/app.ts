@@ -62,9 +62,12 @@ export async function createApp(config: Config, options: { database?: Database; 
   const database = options.database ?? await openDatabase({
     url: config.DATABASE_URL, dataDir: config.dataDir, onIdleError: (error) => log.warn({ err: error }, 'idle database connection lost'),
   });
-  const smsChannel = options.sms || options.modules ? undefined : await openSmsChannel(config);
-  const telegramChannel = options.modules ? undefined : await openTelegramChannel(config, log);
-  const mailChannel = options.modules ? undefined : await openEmailChannel(config);
+  // The channels (or their stand-ins, each a server of its own) open together.
+  const [smsChannel, telegramChannel, mailChannel] = await Promise.all([
+    options.sms || options.modules ? undefined : openSmsChannel(config),
+    options.modules ? undefined : openTelegramChannel(config, log),
+    options.modules ? undefined : openEmailChannel(config),
+  ]);
   const modules = options.modules ?? createModules({ sms: options.sms ?? smsChannel?.sender, smsInbox: smsChannel?.inboxUrl, telegram: telegramChannel, mail: mailChannel });
   const migrations = Object.assign({}, outboxMigrations, ...modules.map((m) => m.migrations ?? {}));
   await migrateToLatest(database.db, migrations);
