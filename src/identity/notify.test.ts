@@ -137,6 +137,20 @@ test('a send that failed for now is thrown back to the outbox to retry; one that
   await setPerson(citizen.id, { channels: ['sms'], telegram_chat_id: null });
 });
 
+test('events handled at once are each sent with their own text, their notifications read in one query', async () => {
+  await setPerson(citizen.id, { locale: 'en', channels: [] });
+  const ids = await Promise.all(['A', 'B', 'C'].map((name) => notify(app.ctx.db, { personId: citizen.id, messageKey: 'mycab.notice.welcome', params: { name } })));
+  const sent: string[] = [];
+  let selects = 0;
+  const db = new Proxy(app.ctx.db, { get: (target, prop) => (prop === 'selectFrom' ? (...args: unknown[]) => { selects++; return (target.selectFrom as (...a: unknown[]) => unknown)(...args); } : Reflect.get(target, prop)) });
+  const handler = notificationSender({ db, publicUrl: app.url, log: app.ctx.log, sms: { send: async (_phone, text) => { sent.push(text); } } });
+  const event = { id: 1, topic: 'identity.notify', attempts: 1 };
+  await Promise.all([...ids].reverse().map((notificationId) => handler({ notificationId, channel: 'sms' }, event)));
+  assert.equal(selects, 1);
+  assert.deepEqual(sent.map((text) => /Welcome to Darcha, (\w)\./.exec(text)?.[1]).sort(), ['A', 'B', 'C']);
+  await setPerson(citizen.id, { channels: ['sms'] });
+});
+
 test('mistakes of the calling module fail loudly and write nothing', async () => {
   const count = async () => (await app.ctx.db.selectFrom('identity_notification').select('id').execute()).length;
   const before = await count();

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import { sql, type RawBuilder } from 'kysely';
 import { DEFAULT_LOCALE, isLocale, t, type Db, type OutboxHandler, type Params } from '../platform/index.js';
@@ -100,6 +101,8 @@ export async function markAllRead(db: Db, personId: string): Promise<number> {
   return Number(result.numUpdatedRows);
 }
 
+interface NotificationToSend { message_key: string; params: Params; link: string | null; locale: string | null; phone: string | null; telegram_chat_id: string | null; email: string | null }
+
 export interface SenderDeps { db: Db; sms?: SmsSender; telegram?: TelegramBot; mailer?: SmtpMailer; publicUrl: string; log: Logger }
 
 /**
@@ -110,10 +113,17 @@ export interface SenderDeps { db: Db; sms?: SmsSender; telegram?: TelegramBot; m
  */
 export function notificationSender(deps: SenderDeps): OutboxHandler {
   const { db, sms, telegram, mailer, publicUrl, log } = deps;
+  // The outbox hands out its events fifty at a time, all at once: their notifications are read
+  // in one query rather than one each (a round trip per event, as many as the submissions).
+  const notifications = new DataLoader<number, NotificationToSend | undefined>(async (ids) => {
+    const rows = await db.selectFrom('identity_notification').innerJoin('identity_person', 'identity_person.id', 'identity_notification.person_id')
+      .select(['identity_notification.id', 'identity_notification.message_key', 'identity_notification.params', 'identity_notification.link', 'identity_person.locale', 'identity_person.phone', 'identity_person.telegram_chat_id', 'identity_person.email'])
+      .where('identity_notification.id', '=', sql<number>`any(${[...ids]}::bigint[])`).execute();
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return ids.map((id) => byId.get(id));
+  }, { cache: false, maxBatchSize: 100 });
   return async (payload: { notificationId: number; channel: Channel }) => {
-    const row = await db.selectFrom('identity_notification').innerJoin('identity_person', 'identity_person.id', 'identity_notification.person_id')
-      .select(['identity_notification.message_key', 'identity_notification.params', 'identity_notification.link', 'identity_person.locale', 'identity_person.phone', 'identity_person.telegram_chat_id', 'identity_person.email'])
-      .where('identity_notification.id', '=', payload.notificationId).executeTakeFirst();
+    const row = await notifications.load(payload.notificationId);
     if (!row) return;
     const locale = isLocale(row.locale) ? row.locale : DEFAULT_LOCALE;
     const text = t(locale, row.message_key, row.params);
