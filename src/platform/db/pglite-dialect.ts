@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Results } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -63,7 +63,12 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(query.sql, query.parameters as unknown[]);
+    // Without parameters, the simple protocol: one message where the extended protocol takes
+    // parse, describe, bind and execute (begin and commit of every transaction went from ~130
+    // to ~55 µs of CPU).
+    const result = query.parameters.length === 0
+      ? ((await this.pglite.exec(query.sql)).at(-1) ?? { rows: [], fields: [] }) as Results<R>
+      : await this.pglite.query<R>(query.sql, query.parameters as unknown[]);
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
