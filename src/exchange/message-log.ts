@@ -96,7 +96,7 @@ interface Waiting { records: LogRecord[]; at: number; resolve(): void; reject(er
 
 export class MessageLog {
   readonly #db: Kysely<MessageLogTables>;
-  readonly #insertSql = new Map<number, string>();
+  #insertSql: string | undefined;
   #queue: Waiting[] = [];
   #flushing = false;
   #lastSeq = 0;
@@ -126,12 +126,15 @@ export class MessageLog {
   append(records: LogRecord | LogRecord[], at = Date.now()): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ records: Array.isArray(records) ? records : [records], at, resolve, reject });
-      if (!this.#flushing) void this.#flush();
+      if (!this.#flushing) {
+        // A turn of the event loop first, so that the messages that came with this one go in the same write.
+        this.#flushing = true;
+        setImmediate(() => void this.#flush());
+      }
     });
   }
 
   async #flush() {
-    this.#flushing = true;
     try {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, BATCH);
@@ -160,17 +163,12 @@ export class MessageLog {
     }
   }
 
-  // One INSERT for the batch, its text made once per batch size: building and compiling it
-  // through the query builder each time cost more than the database's own work.
+  // One INSERT for the batch, the rows as one JSON parameter: a fixed text, and on PGlite a
+  // third less CPU per row than a VALUES list of 16 parameters a row.
   async #insert(rows: (Row & { hash: string; seal: string | null })[]) {
-    let text = this.#insertSql.get(rows.length);
-    if (!text) {
-      const values = rows.map((_, r) => `(${COLUMNS.map((__, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`).join(', ');
-      text = `insert into "${this.schema}"."message_log" (${COLUMNS.join(', ')}) values ${values}`;
-      if (this.#insertSql.size < 64) this.#insertSql.set(rows.length, text);
-    }
-    const parameters = rows.flatMap((row) => COLUMNS.map((c) => row[c]));
-    await this.rawDb.executeQuery(CompiledQuery.raw(text, parameters));
+    this.#insertSql ??= `insert into "${this.schema}"."message_log" (${COLUMNS.join(', ')}) select ${COLUMNS.join(', ')} from json_populate_recordset(null::"${this.schema}"."message_log", $1)`;
+    const json = JSON.stringify(rows.map((row) => ({ ...row, body: `\\x${row.body.toString('hex')}` })));
+    await this.rawDb.executeQuery(CompiledQuery.raw(this.#insertSql, [json]));
   }
 
   // The head file is written after the batch, never waited for: one positional write of a
