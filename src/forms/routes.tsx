@@ -146,19 +146,20 @@ export function formRoutes(app: FastifyInstance, forms: FormsService): void {
 
     // Send.
     app.post<{ Params: DraftParams }>(`${draftUrl}/check`, { schema: hide, config: person }, async (request, reply) => {
-      const o = await opened(request, reply);
-      if (!('draft' in o)) return o;
       let outcome;
       try {
-        outcome = await forms.submit(o, l);
+        outcome = await forms.submit(principal(request), request.params.id, request.params.draft, l);
       } catch (error) {
         if (error instanceof AppError) throw error;
-        request.log.error({ err: error, draft: o.draft.id }, 'submission failed');
-        return showCheck(request, reply, o, { status: 503, problem: t('forms.submit.failed') });
+        request.log.error({ err: error, draft: request.params.draft }, 'submission failed');
+        const o = await opened(request, reply);
+        return 'draft' in o ? showCheck(request, reply, o, { status: 503, problem: t('forms.submit.failed') }) : o;
       }
-      if ('unavailable' in outcome) return showCheck(request, reply, o, { status: 503, problem: t('forms.submit.unavailable') });
-      if ('errors' in outcome) return showCheck(request, reply, o, { status: 400, errors: outcome.errors });
-      return reply.redirect(`/${l}/cabinet/applications/${encodeURIComponent(outcome.done.applicationId)}`, 303);
+      if (outcome.kind === 'done') return reply.redirect(`/${l}/cabinet/applications/${encodeURIComponent(outcome.result.applicationId)}`, 303);
+      if (outcome.kind === 'errors') return showCheck(request, reply, outcome.opened, { status: 400, errors: outcome.errors });
+      // Outdated (carried over and sent on) or unavailable: as any page of the draft shows it.
+      const o = await opened(request, reply);
+      return 'draft' in o ? showCheck(request, reply, o, { status: 503, problem: t('forms.submit.unavailable') }) : o;
     });
 
     app.post<{ Params: DraftParams }>(`${draftUrl}/delete`, { schema: hide, config: person }, async (request, reply) => {

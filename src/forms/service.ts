@@ -31,6 +31,14 @@ export interface FormsDeps {
 /** A draft with the form it is made on, opened by its owner. */
 export interface Opened { draft: Draft; form: Form; session: Session }
 
+/** What became of "Accept and send": the application, the answers' errors, or why it could not be tried. */
+export type SubmitOutcome =
+  | { kind: 'done'; result: SubmitResult }
+  | { kind: 'errors'; opened: Opened; errors: FieldErrors }
+  /** A newer version of the form came out: the draft is to be carried over first. */
+  | { kind: 'outdated'; opened: Opened }
+  | { kind: 'unavailable' };
+
 /** Why a person may not start a form: it is for a business they do not act for (in this service). */
 export type Refusal = 'business';
 
@@ -73,8 +81,8 @@ export class FormsService {
   }
 
   /** A draft, if it is this person's (and of the business they now act for): anyone else gets nothing. */
-  async open(session: Session, serviceId: string, draftId: string): Promise<Opened | undefined> {
-    const draft = await getDraft(this.deps.db, draftId, { latest: true });
+  async open(session: Session, serviceId: string, draftId: string, db = this.deps.db, lock = false): Promise<Opened | undefined> {
+    const draft = await getDraft(db, draftId, { latest: true, lock });
     if (!draft || draft.personId !== session.person.id || draft.serviceId !== serviceId) return undefined;
     const form = await this.deps.store.get(serviceId, draft.version);
     if (!form) return undefined;
@@ -267,28 +275,28 @@ export class FormsService {
   }
 
   /**
-   * Submits a draft: checks every answer, then, in one transaction with the draft locked,
+   * Submits a draft: in one transaction, reads it locked (whose it is, its form, whether a newer
+   * version came out: one read, the same as a page of the draft makes), checks every answer,
    * hands the submission to the registered handler and marks the draft submitted. A draft
    * already submitted (a double click, a replay) answers the application it made.
    */
-  async submit(opened: Opened, locale: Locale): Promise<{ done: SubmitResult } | { errors: FieldErrors } | { unavailable: true }> {
+  async submit(session: Session, serviceId: string, draftId: string, locale: Locale): Promise<SubmitOutcome> {
     const handler = this.handler;
-    if (!handler) return { unavailable: true };
-    const { form } = opened;
-    const outcome = await this.deps.db.transaction().execute(async (trx) => {
-      const draft = await getDraft(trx, opened.draft.id, { lock: true });
-      if (!draft) throw new AppError('not-found', 404);
-      if (draft.status === 'submitted') return { done: { applicationId: draft.applicationId!, number: draft.applicationNumber! } };
-      if (draft.version !== form.def.version) throw new AppError('not-found', 404);
+    if (!handler) return { kind: 'unavailable' };
+    return this.deps.db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
+      const opened = await this.open(session, serviceId, draftId, trx, true);
+      if (!opened) throw new AppError('not-found', 404);
+      const { draft, form } = opened;
+      if (draft.status === 'submitted') return { kind: 'done', result: { applicationId: draft.applicationId!, number: draft.applicationNumber! } };
+      if (draft.latestVersion !== undefined && draft.latestVersion > draft.version) return { kind: 'outdated', opened };
       const errors = this.errors(form, draft.answers, draft.prefill, locale);
-      if (Object.keys(errors).length > 0) return { errors };
-      const submission = await this.submission(trx, draft, form.def, opened.session, locale);
+      if (Object.keys(errors).length > 0) return { kind: 'errors', opened, errors };
+      const submission = await this.submission(trx, draft, form.def, session, locale);
       const result = await handler(submission, trx);
       if (!result?.applicationId || !result.number) throw new Error('forms: the submit handler gave no application');
       await markSubmitted(trx, draft.id, result);
-      return { done: result };
+      return { kind: 'done', result };
     });
-    return outcome;
   }
 
   private async submission(db: Db, draft: Draft, def: FormDefinition, session: Session, locale: Locale): Promise<Submission> {
