@@ -17,7 +17,9 @@ export interface Server { url: string; process: ChildProcess; readyMs: number; o
  */
 export function startServer(env: Record<string, string>, script?: string): Promise<Server> {
   const started = performance.now();
-  const argv = script ? ['--import', 'tsx', script] : [...START_ARGS, 'dist/cli.js', 'serve'];
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the server's node, to profile what a bench measures.
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const argv = script ? [...extra, '--import', 'tsx', script] : [...extra, ...START_ARGS, 'dist/cli.js', 'serve'];
   const child = spawn(process.execPath, argv, {
     env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,6 +73,32 @@ export async function load(name: string, url: string, paths: string[], options: 
   const errors = result.errors + result.non2xx + result.timeouts;
   const cpuUsPerRequest = options.pid ? (cpuSeconds(options.pid) - cpuBefore) * 1e6 / Math.max(1, result.requests.total) : undefined;
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, cpuUsPerRequest };
+}
+
+/**
+ * One client, one request after another, each timed with the high-resolution clock: latency
+ * without queueing to a hundredth of a millisecond (autocannon reports whole milliseconds).
+ */
+export async function sequential(name: string, url: string, path: string, options: { seconds?: number; headers?: Record<string, string> } = {}): Promise<Load> {
+  const { Pool } = await import('undici');
+  const pool = new Pool(url, { connections: 1 });
+  const times: number[] = [];
+  let errors = 0;
+  const end = performance.now() + (options.seconds ?? 8) * 1000;
+  try {
+    while (performance.now() < end) {
+      const started = performance.now();
+      const res = await pool.request({ path, method: 'GET', headers: options.headers ?? {} });
+      await res.body.arrayBuffer();
+      times.push(performance.now() - started);
+      if (res.statusCode >= 400) errors++;
+    }
+  } finally {
+    await pool.close();
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { name, rps: times.length / (options.seconds ?? 8), p50: at(0.5), p99: at(0.99), errors };
 }
 
 export function rssMb(pid: number): number {
