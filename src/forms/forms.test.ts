@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
 import { DEMO_ACCOUNTS } from '../identity/index.js';
 import { clearRegistryFaults, setRegistryFault } from '../registries/index.js';
 import { csrfFor, signIn } from '../testing.js';
 import { EXE, multipart, PDF, PNG, post, startFormsApp, type FormsTestApp } from './forms.testing.js';
+import { FormsService } from './service.js';
+import { FormStore } from './store.js';
 
 let app: FormsTestApp;
 const [citizen, foreigner, director, , , , editor] = DEMO_ACCOUNTS;
@@ -552,4 +555,25 @@ test('every forms route × every demo role and no one: allowed or refused as its
     }
   }
   assert.deepEqual(failures, []);
+});
+
+test('sending a draft whose form this process has not read yet (just after a start) reads it in the sending transaction, not beside it', async () => {
+  // A fresh store has compiled no form: submitting must read it through its own transaction,
+  // or on PGlite (one connection) the read would wait for that transaction for ever.
+  const db = app.ctx.db;
+  const service = new FormsService({ db, store: new FormStore(db), log: app.ctx.log, prefillTimeoutMs: 1000 });
+  const made: string[] = [];
+  service.handler = async (submission) => { made.push(submission.draftId); return { applicationId: randomUUID(), number: '2026-900001' }; };
+  const person = await db.selectFrom('identity_person').select('id').where('pinfl', 'is not', null).where('id', '!=', citizen.id).orderBy('id').executeTakeFirstOrThrow();
+  const draftId = randomUUID();
+  await sql`insert into forms_draft (id, person_id, service_id, business_id, form_version, answers, prefill, steps)
+    values (${draftId}, ${person.id}, 'salary-certificate', null, 1, ${JSON.stringify({ employer: 'Toshkent mashinasozlik zavodi', period: 'last-12', purpose: 'bank-loan', language: 'ru' })}::jsonb, '{}'::jsonb, '["records","purpose"]'::jsonb)`.execute(db);
+  const session = { person: { id: person.id } } as unknown as Parameters<typeof service.submit>[0];
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    service.submit(session, 'salary-certificate', draftId, 'en'),
+    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('the submission hung')), 10_000); }),
+  ]).finally(() => clearTimeout(timer));
+  assert.equal(outcome.kind, 'done', JSON.stringify(outcome));
+  assert.deepEqual(made, [draftId]);
 });

@@ -84,7 +84,9 @@ export class FormsService {
   async open(session: Session, serviceId: string, draftId: string, db = this.deps.db, lock = false): Promise<Opened | undefined> {
     const draft = await getDraft(db, draftId, { latest: true, lock });
     if (!draft || draft.personId !== session.person.id || draft.serviceId !== serviceId) return undefined;
-    const form = await this.deps.store.get(serviceId, draft.version);
+    // Through `db`: in a transaction (submitting), a read on another connection would wait for
+    // it on PGlite, and on PostgreSQL could find the pool taken by transactions that all wait so.
+    const form = await this.deps.store.get(serviceId, draft.version, db);
     if (!form) return undefined;
     if (this.businessOf(session, form.def) !== draft.businessId) return undefined;
     return { draft, form, session };

@@ -23,14 +23,14 @@ export class FormStore {
     return row?.version ?? undefined;
   }
 
-  /** A version of a service's form (the latest when none is named). */
-  async get(serviceId: string, version?: number): Promise<Form | undefined> {
-    const wanted = version ?? await this.latestVersion(serviceId);
+  /** A version of a service's form (the latest when none is named); `db`, a transaction under way that reads it. */
+  async get(serviceId: string, version?: number, db: Db = this.db): Promise<Form | undefined> {
+    const wanted = version ?? await this.latestVersion(serviceId, db);
     if (wanted === undefined) return undefined;
     const key = `${serviceId}@${wanted}`;
     const cached = this.compiled.get(key);
     if (cached) return cached;
-    const row = await this.db.selectFrom('forms_form').select('definition').where('service_id', '=', serviceId).where('version', '=', wanted).executeTakeFirst();
+    const row = await db.selectFrom('forms_form').select('definition').where('service_id', '=', serviceId).where('version', '=', wanted).executeTakeFirst();
     if (!row) return undefined;
     const { validate, error } = compileSchema(row.definition.schema);
     if (!validate) throw new Error(`forms: the published schema of ${key} does not compile: ${error}`);
